@@ -1,0 +1,57 @@
+package io.boxagnts.api.agent;
+
+import io.boxagnts.api.model.Usage;
+import io.boxagnts.api.tool.ToolError;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Something that happened in a session. New event types may be added in minor versions: consumers ignore the ones they
+ * do not know.
+ */
+public interface AgentEvent {
+
+    String sessionId();
+
+    Instant at();
+
+    /** The user asked for something; a turn starts. */
+    record UserMessage(String sessionId, Instant at, String text) implements AgentEvent {
+        public UserMessage {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /** Streamed assistant text. */
+    record TextDelta(String sessionId, Instant at, String text) implements AgentEvent {
+        public TextDelta {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /** The agent starts a tool call. */
+    record ToolCallStarted(String sessionId, Instant at, String callId, String tool, String arguments)
+            implements AgentEvent {}
+
+    /** A tool call ended: {@code error} is null on success, {@code output} is null on failure. */
+    record ToolCallFinished(String sessionId, Instant at, String callId, String output, ToolError error, long millis)
+            implements AgentEvent {}
+
+    /** A write needs the user's approval before it runs. */
+    record ApprovalRequested(String sessionId, Instant at, String callId, String tool, String arguments)
+            implements AgentEvent {}
+
+    /** The user's (or the timeout's) answer to an approval request. */
+    record ApprovalDecided(String sessionId, Instant at, String callId, boolean approved, String by)
+            implements AgentEvent {}
+
+    /** Something went wrong that the user should read. */
+    record Error(String sessionId, Instant at, String message) implements AgentEvent {}
+
+    /** The turn ended, and why. */
+    record TurnFinished(String sessionId, Instant at, StopReason reason, Usage usage, long millis)
+            implements AgentEvent {}
+
+    /** Why a turn ended. */
+    enum StopReason { COMPLETED, CANCELLED, MAX_STEPS, LOOP_DETECTED, ERROR }
+}

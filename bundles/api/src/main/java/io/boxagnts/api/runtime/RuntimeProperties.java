@@ -1,0 +1,21 @@
+package io.boxagnts.api.runtime;
+
+/**
+ * Names of the framework properties the launcher sets; read them with {@code BundleContext.getProperty}. Compile-time
+ * constants, so the launcher (which is not a bundle) can use them without this bundle on its class path.
+ */
+public final class RuntimeProperties {
+
+    /** BoxAgnts release, e.g. {@code 0.1.0}. */
+    public static final String VERSION = "boxagnts.version";
+    /** Absolute, real path of the workspace the tools work on. */
+    public static final String WORKSPACE = "boxagnts.workspace";
+    /** Absolute path of the data directory (sessions, configuration, caches). */
+    public static final String DATA_DIR = "boxagnts.data.dir";
+    /** Absolute path of the hot-deploy plugins folder. */
+    public static final String PLUGINS_DIR = "boxagnts.plugins.dir";
+    /** When the launcher's JVM started, as epoch milliseconds. */
+    public static final String STARTED_AT = "boxagnts.started.at";
+
+    private RuntimeProperties() {}
+}

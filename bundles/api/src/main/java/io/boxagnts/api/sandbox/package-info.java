@@ -1,0 +1,7 @@
+/**
+ * The WASM sandbox as other bundles see it: the state of the shared GraalWasm engine. Running modules is the sandbox
+ * bundle's own business; tools reach the outside only through {@link io.boxagnts.api.tool.Tool}.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package io.boxagnts.api.sandbox;

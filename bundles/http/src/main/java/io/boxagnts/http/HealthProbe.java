@@ -1,0 +1,85 @@
+package io.boxagnts.http;
+
+import io.boxagnts.api.runtime.RuntimeProperties;
+import io.boxagnts.api.sandbox.EngineInfo;
+import io.boxagnts.api.sandbox.Sandbox;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.wiring.BundleRevision;
+
+/** Gathers the health report from the framework and the sandbox. */
+final class HealthProbe {
+
+    private final BundleContext context;
+    private final Clock clock;
+    private final long startedAt;
+    private final String version;
+    private final String workspace;
+
+    HealthProbe(BundleContext context, Clock clock) {
+        this.context = context;
+        this.clock = clock;
+        String started = context.getProperty(RuntimeProperties.STARTED_AT);
+        this.startedAt = started == null ? clock.millis() : Long.parseLong(started);
+        this.version = Objects.requireNonNullElse(context.getProperty(RuntimeProperties.VERSION), "unknown");
+        this.workspace = Objects.requireNonNullElse(context.getProperty(RuntimeProperties.WORKSPACE), "");
+    }
+
+    Health check(Sandbox sandbox) {
+        List<String> warnings = new ArrayList<>();
+        EngineInfo engine = sandbox == null
+                ? new EngineInfo(EngineInfo.State.FAILED, "", false, "the sandbox bundle is not running")
+                : sandbox.engine();
+        if (engine.state() == EngineInfo.State.FAILED) {
+            warnings.add("WASM engine unavailable: " + engine.detail());
+        } else if (engine.state() == EngineInfo.State.READY && !engine.optimized()) {
+            warnings.add(engine.detail());
+        }
+        Health.Bundles bundles = bundles();
+        for (Health.BundleProblem problem : bundles.notActive()) {
+            warnings.add("bundle " + problem.symbolicName() + " " + problem.version() + " is " + problem.state());
+        }
+        String status = !warnings.isEmpty() ? "degraded"
+                : engine.state() == EngineInfo.State.STARTING ? "starting" : "ok";
+        return new Health(status, version, clock.millis() - startedAt, workspace, engine, bundles,
+                List.copyOf(warnings));
+    }
+
+    private Health.Bundles bundles() {
+        Map<String, Integer> states = new TreeMap<>();
+        List<Health.BundleProblem> notActive = new ArrayList<>();
+        Bundle[] all = context.getBundles();
+        for (Bundle bundle : all) {
+            String state = stateName(bundle.getState());
+            states.merge(state, 1, Integer::sum);
+            if (bundle.getState() != Bundle.ACTIVE && !isFragment(bundle)) {
+                notActive.add(new Health.BundleProblem(bundle.getBundleId(),
+                        String.valueOf(bundle.getSymbolicName()), bundle.getVersion().toString(), state));
+            }
+        }
+        return new Health.Bundles(all.length, states, List.copyOf(notActive));
+    }
+
+    private static boolean isFragment(Bundle bundle) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        return revision != null && (revision.getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+    }
+
+    static String stateName(int state) {
+        return switch (state) {
+            case Bundle.UNINSTALLED -> "uninstalled";
+            case Bundle.INSTALLED -> "installed";
+            case Bundle.RESOLVED -> "resolved";
+            case Bundle.STARTING -> "starting";
+            case Bundle.STOPPING -> "stopping";
+            case Bundle.ACTIVE -> "active";
+            default -> "unknown";
+        };
+    }
+}

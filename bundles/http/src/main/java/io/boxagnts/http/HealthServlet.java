@@ -1,0 +1,55 @@
+package io.boxagnts.http;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import io.boxagnts.api.sandbox.Sandbox;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.Serial;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+/** {@code GET /api/health}: is the runtime up, and is it running as it should. */
+@Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(BoxagntsContext.SELECT)
+@HttpWhiteboardServletPattern("/api/health")
+public final class HealthServlet extends HttpServlet {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final transient Gson gson = new GsonBuilder().disableHtmlEscaping().create();
+    private final transient HealthProbe probe;
+
+    /** The sandbox is optional: health must answer while it is missing, starting or broken. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Sandbox sandbox;
+
+    @Activate
+    public HealthServlet(BundleContext context) {
+        this.probe = new HealthProbe(context, Clock.systemUTC());
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Health health = probe.check(sandbox);
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("application/json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().write(gson.toJson(health));
+    }
+}

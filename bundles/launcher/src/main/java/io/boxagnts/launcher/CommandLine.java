@@ -1,0 +1,165 @@
+package io.boxagnts.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Parses the command line into {@link LaunchOptions}, or says in one line what is wrong. */
+final class CommandLine {
+
+    static final String USAGE = """
+            Usage: boxagnts [options]
+
+            Starts the BoxAgnts runtime and serves its web UI and API on http://HOST:PORT/.
+
+            Options:
+              --workspace-dir DIR   the directory the agent works on (default: the current directory)
+              --port N              HTTP port (default: 30001)
+              --host ADDR           address to bind to (default: 127.0.0.1, reachable from this machine only)
+              --data-dir DIR        sessions, configuration and caches (default: ~/.boxagnts)
+              --plugins-dir DIR     hot-deploy folder for tool bundles (default: the distribution's plugins/)
+              --help                print this help and exit
+              --version             print the version and exit
+
+            Environment: JAVA_HOME selects the JDK (21 or newer); BOXAGNTS_JAVA_OPTS adds JVM options.
+            """;
+
+    /** What to do: run, or just print something. */
+    sealed interface Command permits Run, Help, Version {}
+
+    record Run(LaunchOptions options) implements Command {}
+
+    record Help() implements Command {}
+
+    record Version() implements Command {}
+
+    private static final Set<String> VALUED = Set.of(
+            "--workspace-dir", "--port", "--host", "--data-dir", "--plugins-dir");
+
+    private final Path currentDir;
+    private final Path userHome;
+    private final Path distributionHome;
+
+    CommandLine(Path currentDir, Path userHome, Path distributionHome) {
+        this.currentDir = currentDir;
+        this.userHome = userHome;
+        this.distributionHome = distributionHome;
+    }
+
+    Command parse(List<String> args) throws UsageException {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            switch (arg) {
+                case "--help", "-h" -> {
+                    return new Help();
+                }
+                case "--version" -> {
+                    return new Version();
+                }
+                default -> {
+                    if (!VALUED.contains(arg)) {
+                        throw new UsageException("unknown option '" + args.get(i) + "'; run 'boxagnts --help' for the options");
+                    }
+                    if (value == null) {
+                        if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+                            throw new UsageException("option " + arg + " needs a value; run 'boxagnts --help' for the options");
+                        }
+                        value = args.get(++i);
+                    }
+                    if (values.put(arg, value) != null) {
+                        throw new UsageException("option " + arg + " is given twice");
+                    }
+                }
+            }
+        }
+        return new Run(options(values));
+    }
+
+    private LaunchOptions options(Map<String, String> values) throws UsageException {
+        Path workspace = existingDirectory("--workspace-dir", values.getOrDefault("--workspace-dir", "."));
+        int port = port(values.getOrDefault("--port", "30001"));
+        String host = values.getOrDefault("--host", "127.0.0.1");
+        if (host.isBlank()) {
+            throw new UsageException("--host must not be empty; use 127.0.0.1 to serve this machine only");
+        }
+        Path dataDir = creatableDirectory("--data-dir",
+                values.getOrDefault("--data-dir", userHome.resolve(".boxagnts").toString()));
+        Path pluginsDir = creatableDirectory("--plugins-dir",
+                values.getOrDefault("--plugins-dir", distributionHome.resolve("plugins").toString()));
+        if (dataDir.startsWith(workspace)) {
+            throw new UsageException("--data-dir " + dataDir + " lies inside the workspace " + workspace
+                    + "; tools may write to the workspace, so keep BoxAgnts' data outside it");
+        }
+        return new LaunchOptions(workspace, host, port, dataDir, pluginsDir);
+    }
+
+    private static int port(String text) throws UsageException {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--port '" + text + "' is not a port number (1-65535)");
+    }
+
+    private Path existingDirectory(String option, String text) throws UsageException {
+        Path path = resolve(option, text);
+        if (!Files.exists(path)) {
+            throw new UsageException(option + " " + path + " does not exist; create it or point to an existing directory");
+        }
+        if (!Files.isDirectory(path)) {
+            throw new UsageException(option + " " + path + " is not a directory");
+        }
+        return realPath(option, path);
+    }
+
+    private Path creatableDirectory(String option, String text) throws UsageException {
+        Path path = resolve(option, text);
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(path)) {
+            throw new UsageException(option + " " + path + " exists and is not a directory");
+        }
+        try {
+            Files.createDirectories(path);
+        } catch (IOException e) {
+            throw new UsageException(option + " " + path + " cannot be created (" + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(path)) {
+            throw new UsageException(option + " " + path + " is not writable");
+        }
+        return realPath(option, path);
+    }
+
+    private Path resolve(String option, String text) throws UsageException {
+        try {
+            String expanded = text.equals("~") || text.startsWith("~/")
+                    ? userHome + text.substring(1) : text;
+            return currentDir.resolve(expanded).normalize();
+        } catch (InvalidPathException e) {
+            throw new UsageException(option + " '" + text + "' is not a valid path");
+        }
+    }
+
+    private static Path realPath(String option, Path path) throws UsageException {
+        try {
+            return path.toRealPath();
+        } catch (IOException e) {
+            throw new UsageException(option + " " + path + " cannot be read (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.boxagnts.launcher;
+
+import io.boxagnts.api.runtime.RuntimeProperties;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Turns launch options into the properties Felix and the core bundles read at start. */
+final class FrameworkProperties {
+
+    /** GraalWasm's public API, exported from the class path so that bundles share the JVM's one Truffle runtime. */
+    private static final List<String> GRAAL_PACKAGES = List.of(
+            "org.graalvm.polyglot", "org.graalvm.polyglot.io", "org.graalvm.polyglot.proxy",
+            "org.graalvm.polyglot.management", "org.graalvm.options");
+
+    /** SLF4J from the class path: its provider is found by ServiceLoader there, no SPI Fly weaving needed. */
+    private static final List<String> SLF4J_PACKAGES = List.of(
+            "org.slf4j", "org.slf4j.spi", "org.slf4j.helpers", "org.slf4j.event");
+
+    private FrameworkProperties() {}
+
+    static Map<String, Object> of(LaunchOptions options, BuildInfo build, long startedAt) {
+        Map<String, Object> p = new HashMap<>();
+        // Felix itself. The cache is rebuilt at each start: system/ and plugins/ are the truth, never a stale cache.
+        p.put("org.osgi.framework.storage", options.dataDir().resolve("cache/felix").toString());
+        p.put("org.osgi.framework.storage.clean", "onFirstInit");
+        p.put("org.osgi.framework.system.packages.extra",
+                exports(GRAAL_PACKAGES, build.graalVersion()) + "," + exports(SLF4J_PACKAGES, build.slf4jVersion()));
+        p.put("felix.log.logger", new Slf4jFrameworkLogger());
+        p.put("felix.log.level", "2");
+
+        // HTTP: Felix HTTP on Jetty 12
+        p.put("org.osgi.service.http.port", Integer.toString(options.port()));
+        p.put("org.apache.felix.http.host", options.host());
+        p.put("org.apache.felix.http.enable", "true");
+        p.put("org.apache.felix.https.enable", "false");
+        p.put("org.apache.felix.http.jetty.sendServerHeader", "false");
+        p.put("org.apache.felix.http.name", "boxagnts");
+
+        // Declarative Services and configuration
+        p.put("ds.loglevel", "warn");
+        p.put("felix.cm.dir", options.dataDir().resolve("config").toString());
+
+        // Hot deploy: FileInstall polls plugins/ often, so a dropped bundle is live in a fraction of a second.
+        p.put("felix.fileinstall.dir", options.pluginsDir().toString());
+        p.put("felix.fileinstall.poll", "50");
+        p.put("felix.fileinstall.noInitialDelay", "true");
+        p.put("felix.fileinstall.filter", ".*\\.jar");
+        p.put("felix.fileinstall.bundles.new.start", "true");
+        p.put("felix.fileinstall.enableConfigSave", "false");
+        p.put("felix.fileinstall.log.level", "2");
+
+        // BoxAgnts
+        p.put(RuntimeProperties.VERSION, build.version());
+        p.put(RuntimeProperties.WORKSPACE, options.workspace().toString());
+        p.put(RuntimeProperties.DATA_DIR, options.dataDir().toString());
+        p.put(RuntimeProperties.PLUGINS_DIR, options.pluginsDir().toString());
+        p.put(RuntimeProperties.STARTED_AT, Long.toString(startedAt));
+        return p;
+    }
+
+    private static String exports(List<String> packages, String version) {
+        return packages.stream().map(name -> name + ";version=" + version).collect(Collectors.joining(","));
+    }
+}

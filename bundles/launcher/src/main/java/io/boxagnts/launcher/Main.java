@@ -1,0 +1,151 @@
+package io.boxagnts.launcher;
+
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.apache.felix.framework.Felix;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Filter;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.launch.Framework;
+import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code boxagnts}: start the runtime and stay until it stops. */
+public final class Main {
+
+    private static final long HTTP_START_TIMEOUT_SECONDS = 30;
+    private static final String HTTP_RUNTIME = "org.osgi.service.servlet.runtime.HttpServiceRuntime";
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        long startedAt = ProcessHandle.current().info().startInstant().orElseGet(Instant::now).toEpochMilli();
+        BuildInfo build = BuildInfo.load();
+        Path home = distributionHome();
+        CommandLine.Command command;
+        try {
+            command = new CommandLine(Path.of("").toAbsolutePath(), Path.of(System.getProperty("user.home")), home)
+                    .parse(Arrays.asList(args));
+        } catch (UsageException e) {
+            err.println("boxagnts: " + e.getMessage());
+            return 2;
+        }
+        return switch (command) {
+            case CommandLine.Help help -> {
+                out.print(CommandLine.USAGE);
+                yield 0;
+            }
+            case CommandLine.Version version -> {
+                out.println("boxagnts " + build.version() + " (GraalWasm " + build.graalVersion() + ", Java "
+                        + Runtime.version() + ")");
+                yield 0;
+            }
+            case CommandLine.Run run -> launch(run.options(), build, home, startedAt, out, err);
+        };
+    }
+
+    private static int launch(LaunchOptions options, BuildInfo build, Path home, long startedAt, PrintStream out,
+            PrintStream err) {
+        InetAddress address;
+        try {
+            address = PortCheck.requireFree(options.host(), options.port());
+        } catch (UsageException e) {
+            err.println("boxagnts: " + e.getMessage());
+            return 2;
+        }
+        Logger log = LoggerFactory.getLogger(Main.class);
+        if (!address.isLoopbackAddress()) {
+            log.warn("Serving on {}, which other machines can reach. The API has no authentication yet: "
+                    + "anyone on the network can use the agent on {}.", options.host(), options.workspace());
+        }
+        Framework framework = new Felix(FrameworkProperties.of(options, build, startedAt));
+        try {
+            framework.init();
+            SystemBundles.installAndStart(framework.getBundleContext(), home.resolve("system"));
+            framework.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "boxagnts-shutdown"));
+            Object endpoint = awaitHttp(framework.getBundleContext());
+            if (endpoint == null) {
+                err.println("boxagnts: the HTTP server did not start within " + HTTP_START_TIMEOUT_SECONDS
+                        + " s; see the messages above");
+                stop(framework);
+                return 1;
+            }
+            String url = "http://" + hostForUrl(options.host()) + ":" + options.port() + "/";
+            out.println("BoxAgnts " + build.version() + " is ready at " + url
+                    + "  (workspace " + options.workspace() + ", data " + options.dataDir() + ")");
+            framework.waitForStop(0);
+            return 0;
+        } catch (UsageException e) {
+            err.println("boxagnts: " + e.getMessage());
+            stop(framework);
+            return 2;
+        } catch (BundleException | RuntimeException e) {
+            err.println("boxagnts: the runtime could not start: " + e.getMessage());
+            log.debug("start-up failure", e);
+            stop(framework);
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop(framework);
+            return 1;
+        }
+    }
+
+    /** Waits for the HTTP whiteboard runtime: it is registered once Jetty listens. */
+    private static Object awaitHttp(BundleContext context) throws InterruptedException {
+        Filter filter;
+        try {
+            filter = FrameworkUtil.createFilter("(objectClass=" + HTTP_RUNTIME + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, filter, null);
+        tracker.open(true);
+        try {
+            return tracker.waitForService(TimeUnit.SECONDS.toMillis(HTTP_START_TIMEOUT_SECONDS));
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static void stop(Framework framework) {
+        try {
+            if (framework.getState() != Framework.RESOLVED && framework.getState() != Framework.INSTALLED) {
+                framework.stop();
+                framework.waitForStop(10_000);
+            }
+        } catch (BundleException | InterruptedException e) {
+            LoggerFactory.getLogger(Main.class).warn("the runtime did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    /** The unpacked distribution: {@code -Dboxagnts.home}, else the folder above the launcher jar's {@code lib/}. */
+    private static Path distributionHome() {
+        String configured = System.getProperty("boxagnts.home");
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        try {
+            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Forwards OSGi log entries (framework events, SCR, FileInstall and every bundle that logs through the OSGi Log
+ * Service) to SLF4J, which the launcher provides from the class path, so that all of the runtime's messages reach one
+ * console in one format. Entries logged before this bundle started are replayed once from the log's history.
+ */
+package io.boxagnts.logbridge;
