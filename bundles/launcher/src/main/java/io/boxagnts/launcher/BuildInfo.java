@@ -6,9 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /** Versions stamped into the launcher by the build. */
-record BuildInfo(String version, String graalVersion, String slf4jVersion) {
+public record BuildInfo(String version, String graalVersion, String slf4jVersion) {
 
-    static BuildInfo load() {
+    public static BuildInfo load() {
         Properties properties = new Properties();
         try (InputStream in = BuildInfo.class.getResourceAsStream("build.properties")) {
             if (in == null) {

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Turns launch options into the properties Felix and the core bundles read at start. */
-final class FrameworkProperties {
+public final class FrameworkProperties {
 
     /** GraalWasm's public API, exported from the class path so that bundles share the JVM's one Truffle runtime. */
     private static final List<String> GRAAL_PACKAGES = List.of(
@@ -20,7 +20,7 @@ final class FrameworkProperties {
 
     private FrameworkProperties() {}
 
-    static Map<String, Object> of(LaunchOptions options, BuildInfo build, long startedAt) {
+    public static Map<String, Object> of(LaunchOptions options, BuildInfo build, long startedAt) {
         Map<String, Object> p = new HashMap<>();
         // Felix itself. The cache is rebuilt at each start: system/ and plugins/ are the truth, never a stale cache.
         p.put("org.osgi.framework.storage", options.dataDir().resolve("cache/felix").toString());

@@ -11,4 +11,4 @@ import java.nio.file.Path;
  * @param dataDir sessions, configuration, caches
  * @param pluginsDir the hot-deploy folder watched for tool and extension bundles
  */
-record LaunchOptions(Path workspace, String host, int port, Path dataDir, Path pluginsDir) {}
+public record LaunchOptions(Path workspace, String host, int port, Path dataDir, Path pluginsDir) {}

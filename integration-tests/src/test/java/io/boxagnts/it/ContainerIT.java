@@ -1,0 +1,240 @@
+package io.boxagnts.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemPackages;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.boxagnts.launcher.BuildInfo;
+import io.boxagnts.launcher.FrameworkProperties;
+import io.boxagnts.launcher.LaunchOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.inject.Inject;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.io.ByteSequence;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * Boots the core bundle set that the distribution ships ({@code system/}), configured by the launcher's own
+ * {@link FrameworkProperties}, in a real Felix container, and checks it from inside.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ContainerIT {
+
+    private static final Path DIST = Path.of(System.getProperty("boxagnts.dist"));
+
+    @Inject
+    private BundleContext context;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        Path root = Files.createTempDirectory("boxagnts-it");
+        Path workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
+        LaunchOptions launch = new LaunchOptions(workspace, "127.0.0.1", freePort(),
+                Files.createDirectories(root.resolve("data")).toRealPath(),
+                Files.createDirectories(root.resolve("plugins")).toRealPath());
+        Map<String, Object> properties = FrameworkProperties.of(launch, BuildInfo.load(), System.currentTimeMillis());
+
+        List<Option> options = new ArrayList<>();
+        properties.forEach((key, value) -> {
+            switch (key) {
+                // Pax Exam manages the cache and adds its own packages to the system bundle's exports.
+                case "org.osgi.framework.storage", "org.osgi.framework.storage.clean" -> { }
+                // Pax Exam takes string properties only; Felix then logs to stdout instead of SLF4J.
+                case "felix.log.logger" -> { }
+                case "org.osgi.framework.system.packages.extra" ->
+                        options.add(systemPackages(((String) value).split(",")));
+                default -> options.add(frameworkProperty(key).value(value));
+            }
+        });
+        for (Path jar : systemBundles()) {
+            options.add(bundle(jar.toUri().toString()));
+        }
+        options.add(junitBundles());
+        return options.toArray(Option[]::new);
+    }
+
+    @Test
+    public void everyCoreBundleIsActive() throws IOException {
+        List<String> core = systemBundles().stream().map(p -> p.toUri().toString()).toList();
+        int seen = 0;
+        for (Bundle bundle : context.getBundles()) {
+            if (core.contains(bundle.getLocation())) {
+                seen++;
+                if (!isFragment(bundle)) {
+                    assertEquals(bundle.getSymbolicName() + " state", Bundle.ACTIVE, bundle.getState());
+                }
+            }
+        }
+        assertEquals("core bundles installed", core.size(), seen);
+    }
+
+    @Test
+    public void healthReportsAnOptimizedEngineAndNoBundleProblems() throws Exception {
+        String url = "http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/api/health";
+        Await.until("the engine is ready", () -> engine(health(url)).get("state").getAsString().equals("READY"));
+        JsonObject health = health(url);
+        JsonObject engine = engine(health);
+        assertEquals("GraalVM CE", engine.get("implementation").getAsString());
+        assertTrue("engine optimized", engine.get("optimized").getAsBoolean());
+        assertEquals(context.getProperty("boxagnts.workspace"), health.get("workspace").getAsString());
+        assertEquals(context.getProperty("boxagnts.version"), health.get("version").getAsString());
+        JsonArray notActive = health.getAsJsonObject("bundles").getAsJsonArray("notActive");
+        assertEquals("bundles not active: " + notActive, 0, notActive.size());
+        assertEquals("ok", health.get("status").getAsString());
+    }
+
+    @Test
+    public void graalWasmRunsCompiledCodeInsideTheContainer() throws Exception {
+        byte[] wasm = Files.readAllBytes(Path.of(System.getProperty("boxagnts.test.wasm"), "fib.wasm"));
+        ByteArrayOutputStream compilerLog = new ByteArrayOutputStream();
+        try (Engine engine = Engine.newBuilder("wasm")
+                .allowExperimentalOptions(true)
+                .option("engine.TraceCompilation", "true")
+                .option("engine.BackgroundCompilation", "false")
+                .option("engine.CompileImmediately", "true")
+                .option("engine.CompilationFailureAction", "Throw")
+                .logHandler(compilerLog)
+                .build();
+                Context wasmContext = Context.newBuilder("wasm").engine(engine).build()) {
+            assertEquals("GraalVM CE", engine.getImplementationName());
+            Source source = Source.newBuilder("wasm", ByteSequence.create(wasm), "fib.wasm").build();
+            Value fib = wasmContext.eval(source).newInstance().getMember("exports").getMember("fib");
+            assertEquals(6765, fib.execute(20).asInt());
+        }
+        String log = compilerLog.toString(StandardCharsets.UTF_8);
+        assertTrue("the Graal compiler compiled fib:\n" + log, log.contains("opt done") && log.contains("fib"));
+        assertEquals("the polyglot API comes from the system bundle", 0,
+                FrameworkUtil.getBundle(Engine.class) == null ? 0 : FrameworkUtil.getBundle(Engine.class).getBundleId());
+    }
+
+    @Test
+    public void aDroppedBundleIsStartedAndItsServiceGoesWhenTheJarIsDeleted() throws Exception {
+        Path plugins = Path.of(context.getProperty("felix.fileinstall.dir"));
+        ServiceTracker<Object, Object> greeters = tracker(TestBundles.GREETER);
+        try {
+            TestBundles.drop(TestBundles.hello(), plugins, "hello.jar");
+            assertNotNull("Greeter registered", greeters.waitForService(Await.DEADLINE.toMillis()));
+            Bundle hello = greeters.getServiceReference().getBundle();
+            assertEquals(Bundle.ACTIVE, hello.getState());
+            assertTrue(hello.getLocation().endsWith("hello.jar"));
+
+            Files.delete(plugins.resolve("hello.jar"));
+            Await.until("the Greeter is gone and its bundle uninstalled",
+                    () -> greeters.getServiceReference() == null && hello.getState() == Bundle.UNINSTALLED);
+        } finally {
+            greeters.close();
+        }
+    }
+
+    @Test
+    public void brokenJarsAreRefusedAndTheRuntimeKeepsServing() throws Exception {
+        Path plugins = Path.of(context.getProperty("felix.fileinstall.dir"));
+        Path scratch = Files.createTempDirectory("broken");
+        List<Path> broken = List.of(TestBundles.notAZip(scratch), TestBundles.unresolvable(scratch),
+                TestBundles.throwingActivator(scratch));
+        ServiceTracker<Object, Object> greeters = tracker(TestBundles.GREETER);
+        try {
+            for (Path jar : broken) {
+                TestBundles.drop(jar, plugins, jar.getFileName().toString());
+            }
+            // A good bundle dropped after the broken ones still deploys: the watcher keeps working.
+            TestBundles.drop(TestBundles.hello(), plugins, "hello-after-broken.jar");
+            assertNotNull("Greeter registered", greeters.waitForService(Await.DEADLINE.toMillis()));
+
+            Bundle unresolvable = bundleNamed("test.unresolvable");
+            Bundle throwing = bundleNamed("test.throwing");
+            assertEquals(Bundle.INSTALLED, unresolvable.getState());
+            assertTrue("throwing bundle not active", throwing.getState() != Bundle.ACTIVE);
+
+            String url = "http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/api/health";
+            Http.Response response = Http.get(url);
+            assertEquals(200, response.status());
+            String notActive = JsonParser.parseString(response.body()).getAsJsonObject()
+                    .getAsJsonObject("bundles").getAsJsonArray("notActive").toString();
+            assertTrue(notActive, notActive.contains("test.unresolvable") && notActive.contains("test.throwing"));
+        } finally {
+            greeters.close();
+            for (Path jar : broken) {
+                Files.deleteIfExists(plugins.resolve(jar.getFileName()));
+            }
+            Files.deleteIfExists(plugins.resolve("hello-after-broken.jar"));
+        }
+        Await.until("the broken bundles are uninstalled", () -> findBundle("test.unresolvable") == null
+                && findBundle("test.throwing") == null && findBundle("io.boxagnts.test.hello") == null);
+    }
+
+    private Bundle bundleNamed(String symbolicName) throws Exception {
+        Await.until(symbolicName + " is installed", () -> findBundle(symbolicName) != null);
+        return findBundle(symbolicName);
+    }
+
+    private Bundle findBundle(String symbolicName) {
+        return Stream.of(context.getBundles()).filter(b -> symbolicName.equals(b.getSymbolicName()))
+                .findFirst().orElse(null);
+    }
+
+    private ServiceTracker<Object, Object> tracker(String objectClass) throws Exception {
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context,
+                FrameworkUtil.createFilter("(objectClass=" + objectClass + ")"), null);
+        tracker.open(true);
+        return tracker;
+    }
+
+    private static JsonObject health(String url) throws Exception {
+        Http.Response response = Http.get(url);
+        assertEquals(200, response.status());
+        return JsonParser.parseString(response.body()).getAsJsonObject();
+    }
+
+    private static JsonObject engine(JsonObject health) {
+        return health.getAsJsonObject("engine");
+    }
+
+    private static boolean isFragment(Bundle bundle) {
+        return (bundle.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
+    }
+
+    private static List<Path> systemBundles() throws IOException {
+        try (Stream<Path> jars = Files.list(DIST.resolve("system"))) {
+            return jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.boxagnts.it;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+/** Jars the tests drop into the plugins folder: the good fixture bundle and the three kinds of broken ones. */
+final class TestBundles {
+
+    static final String GREETER = "io.boxagnts.test.hello.Greeter";
+    static final String THROWING_ACTIVATOR = "io.boxagnts.test.hello.ThrowingActivator";
+
+    private TestBundles() {}
+
+    static Path hello() {
+        return Path.of(System.getProperty("boxagnts.test.hello"));
+    }
+
+    /** Copies next to the target and renames, so the watcher never sees a half-written jar. */
+    static void drop(Path jar, Path pluginsDir, String name) throws IOException {
+        Path temp = Files.createTempFile(pluginsDir.getParent(), name, ".part");
+        Files.copy(jar, temp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, pluginsDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static Path notAZip(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("garbage.jar"), "this is not a jar, just text with a .jar name");
+    }
+
+    static Path unresolvable(Path dir) throws IOException {
+        return bundle(dir.resolve("unresolvable.jar"), Map.of(
+                "Bundle-SymbolicName", "test.unresolvable",
+                "Import-Package", "does.not.exist;version=\"[1,2)\""), Map.of());
+    }
+
+    static Path throwingActivator(Path dir) throws IOException {
+        String entry = THROWING_ACTIVATOR.replace('.', '/') + ".class";
+        byte[] bytes = Files.readAllBytes(Path.of(System.getProperty("boxagnts.test.fixture.classes"), entry));
+        return bundle(dir.resolve("throwing.jar"), Map.of(
+                "Bundle-SymbolicName", "test.throwing",
+                "Bundle-Activator", THROWING_ACTIVATOR,
+                "Import-Package", "org.osgi.framework"), Map.of(entry, bytes));
+    }
+
+    private static Path bundle(Path jar, Map<String, String> headers, Map<String, byte[]> entries) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes main = manifest.getMainAttributes();
+        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        main.putValue("Bundle-ManifestVersion", "2");
+        main.putValue("Bundle-Version", "1.0.0");
+        headers.forEach(main::putValue);
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                out.putNextEntry(new JarEntry(e.getKey()));
+                out.write(e.getValue());
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+}
