@@ -1,5 +1,6 @@
 package io.boxagnts.http;
 
+import io.boxagnts.api.plugins.Plugin;
 import io.boxagnts.api.sandbox.EngineInfo;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Map;
  * @param workspace the workspace directory
  * @param engine the WASM engine; {@code implementation} is {@code GraalVM CE} when optimized
  * @param bundles bundle count per state, and the bundles that are not active
+ * @param plugins the jars of the plugins folder, with the reason of those that do not run
  * @param warnings what an operator should fix, in plain words
  */
 record Health(
@@ -22,6 +24,7 @@ record Health(
         String workspace,
         EngineInfo engine,
         Bundles bundles,
+        List<Plugin> plugins,
         List<String> warnings) {
 
     /** @param states count per state name; @param notActive the bundles that should be active and are not */

@@ -1,5 +1,7 @@
 package io.boxagnts.http;
 
+import io.boxagnts.api.plugins.Plugin;
+import io.boxagnts.api.plugins.PluginRegistry;
 import io.boxagnts.api.runtime.RuntimeProperties;
 import io.boxagnts.api.sandbox.EngineInfo;
 import io.boxagnts.api.sandbox.Sandbox;
@@ -31,7 +33,7 @@ final class HealthProbe {
         this.workspace = Objects.requireNonNullElse(context.getProperty(RuntimeProperties.WORKSPACE), "");
     }
 
-    Health check(Sandbox sandbox) {
+    Health check(Sandbox sandbox, PluginRegistry pluginRegistry) {
         List<String> warnings = new ArrayList<>();
         EngineInfo engine = sandbox == null
                 ? new EngineInfo(EngineInfo.State.FAILED, "", false, "the sandbox bundle is not running")
@@ -41,14 +43,26 @@ final class HealthProbe {
         } else if (engine.state() == EngineInfo.State.READY && !engine.optimized()) {
             warnings.add(engine.detail());
         }
+        List<Plugin> plugins = pluginRegistry == null ? List.of() : pluginRegistry.plugins();
         Health.Bundles bundles = bundles();
         for (Health.BundleProblem problem : bundles.notActive()) {
-            warnings.add("bundle " + problem.symbolicName() + " " + problem.version() + " is " + problem.state());
+            if (plugins.stream().noneMatch(p -> isSameBundle(p, problem))) {
+                warnings.add("bundle " + problem.symbolicName() + " " + problem.version() + " is " + problem.state());
+            }
+        }
+        for (Plugin plugin : plugins) {
+            if (!plugin.problem().isEmpty()) {
+                warnings.add("plugins/" + plugin.file() + ": " + plugin.problem());
+            }
         }
         String status = !warnings.isEmpty() ? "degraded"
                 : engine.state() == EngineInfo.State.STARTING ? "starting" : "ok";
-        return new Health(status, version, clock.millis() - startedAt, workspace, engine, bundles,
+        return new Health(status, version, clock.millis() - startedAt, workspace, engine, bundles, plugins,
                 List.copyOf(warnings));
+    }
+
+    private static boolean isSameBundle(Plugin plugin, Health.BundleProblem bundle) {
+        return plugin.symbolicName().equals(bundle.symbolicName()) && plugin.version().equals(bundle.version());
     }
 
     private Health.Bundles bundles() {

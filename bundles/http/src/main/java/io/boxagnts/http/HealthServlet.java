@@ -2,6 +2,7 @@ package io.boxagnts.http;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.boxagnts.api.plugins.PluginRegistry;
 import io.boxagnts.api.sandbox.Sandbox;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -38,6 +39,10 @@ public final class HealthServlet extends HttpServlet {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Sandbox sandbox;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PluginRegistry plugins;
+
     @Activate
     public HealthServlet(BundleContext context) {
         this.probe = new HealthProbe(context, Clock.systemUTC());
@@ -45,7 +50,7 @@ public final class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Health health = probe.check(sandbox);
+        Health health = probe.check(sandbox, plugins);
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("application/json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());

@@ -73,6 +73,12 @@ public final class LogBridge implements LogListener {
         Logger logger = LoggerFactory.getLogger(loggerName(entry));
         String message = entry.getMessage();
         Throwable exception = entry.getException();
+        String bundleProblem = BundleProblems.reason(exception);
+        if (bundleProblem != null) {
+            // A bundle that cannot resolve or start is the user's to fix, not a bug: one line, no stack trace.
+            message = message + ": " + bundleProblem;
+            exception = null;
+        }
         switch (entry.getLogLevel()) {
             case AUDIT, ERROR -> logger.error(message, exception);
             case WARN -> logger.warn(message, exception);

@@ -1,0 +1,104 @@
+package io.boxagnts.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommandLineTest {
+
+    @TempDir
+    Path temp;
+
+    private Path cwd;
+    private Path home;
+    private CommandLine commandLine;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        cwd = Files.createDirectories(temp.resolve("project")).toRealPath();
+        home = Files.createDirectories(temp.resolve("home")).toRealPath();
+        commandLine = new CommandLine(cwd, home, Files.createDirectories(temp.resolve("dist")).toRealPath());
+    }
+
+    private LaunchOptions run(String... args) throws UsageException {
+        return assertInstanceOf(CommandLine.Run.class, commandLine.parse(List.of(args))).options();
+    }
+
+    private String error(String... args) {
+        return assertThrows(UsageException.class, () -> commandLine.parse(List.of(args))).getMessage();
+    }
+
+    @Test
+    void defaultsServeTheCurrentDirectoryOnLoopback() throws Exception {
+        LaunchOptions options = run();
+        assertEquals(cwd, options.workspace());
+        assertEquals("127.0.0.1", options.host());
+        assertEquals(30001, options.port());
+        assertEquals(home.resolve(".boxagnts"), options.dataDir());
+        assertEquals(temp.resolve("dist/plugins").toRealPath(), options.pluginsDir());
+    }
+
+    @Test
+    void optionsTakeSeparateOrInlineValues() throws Exception {
+        Files.createDirectories(cwd.resolve("ws"));
+        LaunchOptions options = run("--workspace-dir", "ws", "--port=8080", "--host", "::1", "--data-dir", "~/d");
+        assertEquals(cwd.resolve("ws"), options.workspace());
+        assertEquals(8080, options.port());
+        assertEquals("::1", options.host());
+        assertEquals(home.resolve("d"), options.dataDir());
+    }
+
+    @Test
+    void helpAndVersionWinOverEverythingElse() throws Exception {
+        assertInstanceOf(CommandLine.Help.class, commandLine.parse(List.of("--port", "1", "--help")));
+        assertInstanceOf(CommandLine.Version.class, commandLine.parse(List.of("--version")));
+    }
+
+    @Test
+    void aMissingWorkspaceIsNamedWithItsPath() {
+        String message = error("--workspace-dir", "nope");
+        assertTrue(message.contains(cwd.resolve("nope").toString()) && message.contains("does not exist"), message);
+    }
+
+    @Test
+    void aFileIsNotAWorkspace() throws IOException {
+        Files.writeString(cwd.resolve("file.txt"), "x");
+        assertTrue(error("--workspace-dir", "file.txt").contains("is not a directory"));
+    }
+
+    @Test
+    void unknownAndIncompleteOptionsAreRefused() {
+        assertTrue(error("--wrokspace-dir", ".").startsWith("unknown option '--wrokspace-dir'"));
+        assertTrue(error("--port").contains("needs a value"));
+        assertTrue(error("--port", "--host", "x").contains("needs a value"));
+        assertTrue(error("--port", "1", "--port", "2").contains("given twice"));
+    }
+
+    @Test
+    void portsOutsideTheRangeAreRefused() {
+        assertTrue(error("--port", "0").contains("is not a port number"));
+        assertTrue(error("--port", "65536").contains("is not a port number"));
+        assertTrue(error("--port", "http").contains("is not a port number"));
+    }
+
+    @Test
+    void dataInsideTheWorkspaceIsRefusedBecauseToolsCanWriteThere() {
+        String message = error("--data-dir", cwd.resolve(".boxagnts").toString());
+        assertTrue(message.contains("lies inside the workspace"), message);
+    }
+
+    @Test
+    void aDataDirThatIsAFileIsRefused() throws IOException {
+        Files.writeString(temp.resolve("data"), "x");
+        assertTrue(error("--data-dir", temp.resolve("data").toString()).contains("is not a directory"));
+    }
+}

@@ -1,0 +1,34 @@
+package io.boxagnts.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FrameworkPropertiesTest {
+
+    private final LaunchOptions options = new LaunchOptions(Path.of("/w"), "127.0.0.1", 30001, Path.of("/d"),
+            Path.of("/p"));
+
+    @Test
+    void graalWasmAndSlf4jAreExportedAtTheirBuildVersions() {
+        Map<String, Object> p = FrameworkProperties.of(options, new BuildInfo("1.2.3", "25.0.2", "2.0.17"), 0);
+        String extra = (String) p.get("org.osgi.framework.system.packages.extra");
+        assertTrue(extra.contains("org.graalvm.polyglot;version=25.0.2"), extra);
+        assertTrue(extra.contains("org.graalvm.polyglot.io;version=25.0.2"), extra);
+        assertTrue(extra.contains("org.slf4j;version=2.0.17"), extra);
+    }
+
+    @Test
+    void theHttpServerAndTheWatcherFollowTheOptions() {
+        Map<String, Object> p = FrameworkProperties.of(options, new BuildInfo("1.2.3", "25.0.2", "2.0.17"), 42);
+        assertEquals("30001", p.get("org.osgi.service.http.port"));
+        assertEquals("127.0.0.1", p.get("org.apache.felix.http.host"));
+        assertEquals(Path.of("/p").toString(), p.get("felix.fileinstall.dir"));
+        assertEquals(Path.of("/d/cache/felix").toString(), p.get("org.osgi.framework.storage"));
+        assertEquals("1.2.3", p.get("boxagnts.version"));
+        assertEquals("42", p.get("boxagnts.started.at"));
+    }
+}

@@ -1,0 +1,91 @@
+package io.boxagnts.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The distribution's {@code bin/boxagnts}, run as a user runs it, with its output captured line by line. */
+final class BoxagntsProcess implements AutoCloseable {
+
+    static final Path DIST = Path.of(System.getProperty("boxagnts.dist"));
+
+    private final Process process;
+    private final List<String> out = new ArrayList<>();
+    private final List<String> err = new ArrayList<>();
+    private final Thread outReader;
+    private final Thread errReader;
+
+    private BoxagntsProcess(Process process) {
+        this.process = process;
+        this.outReader = Thread.ofPlatform().daemon().start(() -> collect(process.getInputStream(), out));
+        this.errReader = Thread.ofPlatform().daemon().start(() -> collect(process.getErrorStream(), err));
+    }
+
+    static BoxagntsProcess start(Map<String, String> environment, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(DIST.resolve("bin/boxagnts").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return new BoxagntsProcess(builder.start());
+    }
+
+    static BoxagntsProcess start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    /** Waits for the process to end and for its output to be read. */
+    int exitCode() throws InterruptedException {
+        if (!process.waitFor(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("boxagnts did not exit; stderr: " + stderr());
+        }
+        outReader.join();
+        errReader.join();
+        return process.exitValue();
+    }
+
+    List<String> stdout() {
+        synchronized (out) {
+            return List.copyOf(out);
+        }
+    }
+
+    List<String> stderr() {
+        synchronized (err) {
+            return List.copyOf(err);
+        }
+    }
+
+    void awaitReady() throws Exception {
+        Await.until("boxagnts prints its ready line (stderr so far: " + stderr() + ")",
+                () -> stdout().stream().anyMatch(line -> line.contains(" is ready at ")));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    private static void collect(InputStream stream, List<String> lines) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                synchronized (lines) {
+                    lines.add(line);
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.boxagnts.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/** The unpacked distribution started with bin/boxagnts, as a user starts it, and used over HTTP. */
+public class DistributionIT {
+
+    private static Path plugins;
+    private static Path workspace;
+    private static int port;
+    private static BoxagntsProcess boxagnts;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        Path root = Files.createTempDirectory("boxagnts-dist-it");
+        workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
+        plugins = Files.createDirectories(root.resolve("plugins")).toRealPath();
+        port = freePort();
+        boxagnts = BoxagntsProcess.start("--workspace-dir", workspace.toString(), "--port", Integer.toString(port),
+                "--data-dir", root.resolve("data").toString(), "--plugins-dir", plugins.toString());
+        boxagnts.awaitReady();
+    }
+
+    @AfterClass
+    public static void stop() throws Exception {
+        if (boxagnts != null) {
+            boxagnts.close();
+        }
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    @Test
+    public void printsTheUrlToOpenAndAnswersHealth() throws Exception {
+        assertTrue(boxagnts.stdout().toString(),
+                boxagnts.stdout().stream().anyMatch(l -> l.contains("http://127.0.0.1:" + port + "/")));
+        Await.until("the engine is ready", () -> health().getAsJsonObject("engine").get("state").getAsString()
+                .equals("READY"));
+        JsonObject health = health();
+        assertEquals(workspace.toString(), health.get("workspace").getAsString());
+        assertTrue("optimized: " + health, health.getAsJsonObject("engine").get("optimized").getAsBoolean());
+        assertTrue(boxagnts.stderr().toString(),
+                boxagnts.stderr().stream().anyMatch(l -> l.contains("WASM engine: GraalWasm on GraalVM CE")));
+    }
+
+    @Test
+    public void listensOnLoopbackOnly() throws Exception {
+        Optional<InetAddress> external = NetworkInterface.networkInterfaces()
+                .flatMap(NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+                .findFirst();
+        org.junit.Assume.assumeTrue("this machine has no non-loopback IPv4 address to try", external.isPresent());
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(external.get(), port), 2000);
+            throw new AssertionError("the runtime answered on " + external.get() + ":" + port);
+        } catch (ConnectException expected) {
+            // refused: nothing listens there
+        }
+    }
+
+    @Test
+    public void aBrokenPluginIsLoggedOnceWithItsReasonAndTheRuntimeKeepsServing() throws Exception {
+        Path scratch = Files.createTempDirectory("broken");
+        TestBundles.drop(TestBundles.unresolvable(scratch), plugins, "unresolvable.jar");
+        TestBundles.drop(TestBundles.notAZip(scratch), plugins, "garbage.jar");
+        // The good fixture dropped last: once it is live, the watcher has long seen the broken ones.
+        TestBundles.drop(TestBundles.hello(), plugins, "hello.jar");
+        Await.until("hello.jar runs", () -> plugin("hello.jar").contains("\"ACTIVE\""));
+        Thread.sleep(1000); // twenty polls of the plugins folder: time enough to repeat a message, if it would
+
+        List<String> unresolvable = linesMentioning("unresolvable.jar");
+        assertEquals(unresolvable.toString(), 1, unresolvable.size());
+        assertTrue(unresolvable.get(0), unresolvable.get(0).contains("does.not.exist"));
+        List<String> garbage = linesMentioning("garbage.jar");
+        assertEquals(garbage.toString(), 1, garbage.size());
+        assertTrue(garbage.get(0), garbage.get(0).contains("not a jar"));
+
+        assertTrue(plugin("unresolvable.jar").contains("does.not.exist"));
+        assertTrue(plugin("garbage.jar").contains("REFUSED"));
+        assertEquals(200, Http.get(url("/api/health")).status());
+
+        Files.delete(plugins.resolve("unresolvable.jar"));
+        Files.delete(plugins.resolve("garbage.jar"));
+        Files.delete(plugins.resolve("hello.jar"));
+        Await.until("the plugins are gone", () -> health().getAsJsonArray("plugins").isEmpty());
+    }
+
+    private static List<String> linesMentioning(String text) {
+        return boxagnts.stderr().stream().filter(l -> l.contains(text)).toList();
+    }
+
+    private static String plugin(String file) throws Exception {
+        return health().getAsJsonArray("plugins").asList().stream()
+                .filter(p -> p.getAsJsonObject().get("file").getAsString().equals(file))
+                .map(Object::toString).findFirst().orElse("");
+    }
+
+    private static JsonObject health() throws Exception {
+        Http.Response response = Http.get(url("/api/health"));
+        assertEquals(200, response.status());
+        return JsonParser.parseString(response.body()).getAsJsonObject();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
