@@ -354,10 +354,59 @@ impl Workspace {
         Workspace { root: root.into() }
     }
 
+    /// Normalises `path` and checks that following its symlinks stays inside the workspace.
     pub fn resolve(&self, path: &str) -> Result<Resolved, ToolError> {
         let rel = normalize(path)?;
+        self.confine(&rel)?;
         let abs = if rel.is_empty() { self.root.clone() } else { self.root.join(&rel) };
         Ok(Resolved { rel, abs })
+    }
+
+    /// Follows the symlinks along `rel` the way the OS would and refuses any that lead outside
+    /// the workspace (an absolute target, or `..` above the root). The sandbox host enforces
+    /// this too; the check makes the tools safe on hosts that follow links out of a preopen
+    /// (node:wasi does) and gives a clear error.
+    pub fn confine(&self, rel: &str) -> Result<(), ToolError> {
+        let mut todo: std::collections::VecDeque<String> =
+            rel.split('/').filter(|c| !c.is_empty()).map(|c| c.to_string()).collect();
+        let mut cur: Vec<String> = Vec::new();
+        let mut hops = 0;
+        while let Some(c) = todo.pop_front() {
+            cur.push(c);
+            let here = cur.join("/");
+            let p = self.root.join(&here);
+            let meta = match std::fs::symlink_metadata(&p) {
+                Ok(m) => m,
+                Err(_) => return Ok(()), // does not exist (yet): nothing further to follow
+            };
+            if !meta.file_type().is_symlink() {
+                continue;
+            }
+            hops += 1;
+            if hops > 40 {
+                return Err(ToolError::failed(format!("too many levels of symbolic links in '{}'", rel)));
+            }
+            let target = std::fs::read_link(&p)
+                .map_err(|e| ToolError::io("cannot read symlink", &here, &e))?;
+            let t = target.to_string_lossy().to_string();
+            let outside = || {
+                ToolError::invalid(format!(
+                    "'{}' is a symlink to '{}', which is outside the workspace",
+                    here, t
+                ))
+            };
+            if t.starts_with('/') {
+                return Err(outside());
+            }
+            cur.pop();
+            let joined = format!("{}/{}", cur.join("/"), t);
+            let norm = normalize(&joined).map_err(|_| outside())?;
+            cur.clear();
+            for comp in norm.split('/').filter(|c| !c.is_empty()).rev() {
+                todo.push_front(comp.to_string());
+            }
+        }
+        Ok(())
     }
 
     /// Workspace-relative display form of a path below the root (used for walk results).
@@ -502,6 +551,31 @@ mod tests {
         assert_eq!(h.resolve("a/b").unwrap().abs, PathBuf::from("/tmp/ws/a/b"));
         assert_eq!(h.rel_of(Path::new("/tmp/ws/a/b")), "a/b");
         assert_eq!(h.rel_of(Path::new("/tmp/ws")), "");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_stay_inside() {
+        use std::os::unix::fs::symlink;
+        let root = test_dir("confine");
+        std::fs::create_dir_all(root.join("a/b")).unwrap();
+        std::fs::write(root.join("a/b/f.txt"), "x").unwrap();
+        symlink("/etc", root.join("abs")).unwrap();
+        symlink("../..", root.join("a/up2")).unwrap();
+        symlink("b", root.join("a/inb")).unwrap();
+        symlink("../a/b/f.txt", root.join("a/flink")).unwrap();
+        symlink("loop2", root.join("loop1")).unwrap();
+        symlink("loop1", root.join("loop2")).unwrap();
+        let ws = Workspace::at(&root);
+        let e = ws.resolve("abs/passwd").unwrap_err();
+        assert_eq!(e.kind, "invalid_input");
+        assert!(e.message.contains("'abs' is a symlink to '/etc'"), "{}", e.message);
+        assert_eq!(ws.resolve("a/up2/x").unwrap_err().kind, "invalid_input");
+        assert!(ws.resolve("a/inb/f.txt").is_ok());
+        assert!(ws.resolve("a/flink").is_ok());
+        assert!(ws.resolve("a/inb/new/deeper.txt").is_ok());
+        assert_eq!(ws.resolve("loop1").unwrap_err().kind, "failed");
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]

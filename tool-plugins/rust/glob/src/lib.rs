@@ -42,10 +42,15 @@ pub fn clean_pattern(pattern: &str) -> Result<String, ToolError> {
     if p.is_empty() {
         return Err(ToolError::invalid("pattern is empty"));
     }
+    let mut p = p.to_string();
+    if p.ends_with('/') {
+        // "src/" means everything below src
+        p.push_str("**");
+    }
     if p.split('/').any(|c| c == "..") {
         return Err(ToolError::invalid("pattern must not contain '..'; use path to choose the directory to search"));
     }
-    Ok(p.to_string())
+    Ok(p)
 }
 
 pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
@@ -128,6 +133,7 @@ mod tests {
         assert_eq!(clean_pattern("./src/*.rs").unwrap(), "src/*.rs");
         assert_eq!(clean_pattern("/src/*.rs").unwrap(), "src/*.rs");
         assert!(clean_pattern("../*.rs").is_err());
+        assert_eq!(clean_pattern("src/").unwrap(), "src/**");
         assert!(clean_pattern("").is_err());
     }
 
@@ -164,6 +170,8 @@ mod tests {
         assert_eq!(v["matches"], serde_json::json!([".github/workflows/ci.yml"]));
         let (v, _) = run_in(&ws, r#"{"pattern":"**/*.rs","gitignore":false,"include_hidden":true}"#);
         assert_eq!(v["matches"].as_array().unwrap().len(), 6);
+        let (v, _) = run_in(&ws, r#"{"pattern":"src/a/"}"#);
+        assert_eq!(v["matches"], serde_json::json!(["src/a/b/deep.rs"]));
         let (v, _) = run_in(&ws, r#"{"pattern":"nothere/**"}"#);
         assert_eq!(v["matches"], serde_json::json!([]));
         let (v, c) = run_in(&ws, r#"{"pattern":"a[b"}"#);

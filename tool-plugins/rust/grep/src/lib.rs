@@ -81,25 +81,38 @@ pub fn search(re: &Regex, buf: &[u8], context: usize, limit: usize) -> Vec<Hit> 
     let mut counted_pos = 0usize;
     let mut counted_line = 1usize; // line number at counted_pos
     let mut prev_hit_end: Option<usize> = None; // end offset of the previous hit's line
-    while pos <= buf.len() && hits.len() < limit {
-        let m = match re.find_at(buf, pos) {
-            Some(m) => m,
-            None => break,
+    // Files with CR bytes are scanned line by line so that `$` also matches before "\r\n".
+    let line_mode = memchr(b'\r', buf).is_some();
+    while pos < buf.len() && hits.len() < limit {
+        let (ls, le) = if line_mode {
+            let le = line_end(buf, pos);
+            let line = &buf[pos..le];
+            let line_cmp = if line.last() == Some(&b'\r') { &line[..line.len() - 1] } else { line };
+            if !re.is_match(line_cmp) {
+                pos = le + 1;
+                continue;
+            }
+            (pos, le)
+        } else {
+            let m = match re.find_at(buf, pos) {
+                Some(m) => m,
+                None => break,
+            };
+            let s = m.start();
+            // An empty match after the final newline is not a line.
+            if s >= buf.len() && buf[buf.len() - 1] == b'\n' {
+                break;
+            }
+            let ls = line_start(buf, s);
+            let le = line_end(buf, s);
+            if !re.is_match(&buf[ls..le]) {
+                // The candidate spans lines: continue on the next line.
+                pos = le + 1;
+                continue;
+            }
+            (ls, le)
         };
-        let s = m.start();
-        // An empty match after the final newline is not a line.
-        if s >= buf.len() && (buf.is_empty() || buf[buf.len() - 1] == b'\n') {
-            break;
-        }
-        let ls = line_start(buf, s);
-        let le = line_end(buf, s);
         let line = &buf[ls..le];
-        let line_cmp = if line.last() == Some(&b'\r') { &line[..line.len() - 1] } else { line };
-        if !re.is_match(line_cmp) {
-            // The candidate spans lines: continue on the next line.
-            pos = le + 1;
-            continue;
-        }
         counted_line += memchr_iter(b'\n', &buf[counted_pos..ls]).count();
         counted_pos = ls;
         let (text, cut) = line_text(line);
@@ -343,6 +356,11 @@ mod tests {
         // empty-matching patterns report each line once, not the phantom line after the final \n
         let re = build_regex("x*", false).unwrap();
         assert_eq!(lines(&search(&re, b"a\nb\n", 0, 100)), vec![1, 2]);
+        let re = build_regex("$", false).unwrap();
+        assert_eq!(lines(&search(&re, b"ab", 0, 100)), vec![1]);
+        assert_eq!(lines(&search(&re, b"", 0, 100)), Vec::<usize>::new());
+        let re = build_regex("b$", false).unwrap();
+        assert_eq!(lines(&search(&re, b"a\nab", 0, 100)), vec![2]);
         // CRLF
         let re = build_regex("a$", false).unwrap();
         let h = search(&re, b"a\r\nb\r\n", 0, 100);

@@ -32,17 +32,27 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
         return Err(ToolError::invalid("path must name a file, not the workspace root"));
     }
     let shown = r.display().to_string();
+    let parent_rel = match r.rel.rfind('/') {
+        Some(i) => r.rel[..i].to_string(),
+        None => String::new(),
+    };
     let existed = match fs::metadata(&r.abs) {
         Ok(m) if m.is_dir() => {
             return Err(ToolError::invalid(format!("'{}' is a directory; give a file path", shown)))
         }
         Ok(_) => true,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-        Err(e) => return Err(ToolError::io("cannot access", &shown, &e)),
-    };
-    let parent_rel = match r.rel.rfind('/') {
-        Some(i) => r.rel[..i].to_string(),
-        None => String::new(),
+        Err(e) => {
+            if let Some(f) = blocking_file(ws, &parent_rel) {
+                return Err(ToolError::invalid(format!(
+                    "cannot create '{}': '{}' is a file, not a directory",
+                    shown, f
+                )));
+            }
+            if e.kind() != std::io::ErrorKind::NotFound {
+                return Err(ToolError::io("cannot access", &shown, &e));
+            }
+            false
+        }
     };
     if !existed && !parent_rel.is_empty() {
         let parent_abs = ws.root.join(&parent_rel);
