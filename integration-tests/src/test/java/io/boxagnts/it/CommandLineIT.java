@@ -72,13 +72,20 @@ public class CommandLineIT {
     }
 
     @Test
-    public void aJavaHomeThatIsTooOld() throws Exception {
+    public void aJavaThatIsTooOld() throws Exception {
         // A stand-in JDK that answers -version like Java 17 does; the script must refuse it, not run it.
         Path jdk = temp.newFolder("jdk17").toPath();
         Path java = Files.createDirectories(jdk.resolve("bin")).resolve("java");
         Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"17.0.15\" 2025-04-15' >&2\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        assertRefused(1, Map.of("JAVA_HOME", jdk.toString()), List.of("Java 21 or newer", "Java 17", jdk.toString()),
+        assertRefused(1, Map.of("BOXAGNTS_JAVA_HOME", jdk.toString()),
+                List.of("Java 21 or newer", "Java 17", jdk.toString()), withDataDir());
+    }
+
+    @Test
+    public void aJavaHomeWithoutJava() throws Exception {
+        Path empty = temp.newFolder("not-a-jdk").toPath();
+        assertRefused(1, Map.of("BOXAGNTS_JAVA_HOME", empty.toString()), List.of(empty.toString(), "no bin/java"),
                 withDataDir());
     }
 
