@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end start-up benchmark of the built distribution (distribution/target/boxagnts):
-#   - cold start: process spawn -> /api/health answers 200 (and -> the WASM engine is READY), N runs
+#   - cold start: process spawn -> /api/health answers 200 (and -> the WASM engine is READY), N runs, with the
+#     shipped runtime and its CDS archive; the same for a first start (fresh data dir) and, as the reference, on a
+#     system JDK (compiler on the upgrade module path, CDS off; REFERENCE_JDK=path to choose it)
 #   - idle RSS: resident memory of the runtime 5 s after the engine is ready
 #   - hot deploy: fixture bundle moved into plugins/ -> /api/health lists it ACTIVE, and removal -> gone, M cycles
 # Usage: benchmarks/startup.sh [runs=10] [deploy-cycles=10]      (build first: ./boxagnts --version)
@@ -25,24 +27,33 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
 minmax() { sort -n | awk 'NR==1{min=$1} {max=$1} END {print min "-" max}'; }
 
-start_runtime() {
-  "$dist/bin/boxagnts" --workspace-dir "$work/ws" --data-dir "$work/data" --plugins-dir "$work/plugins" \
+start_runtime() { # [data-dir]
+  "$dist/bin/boxagnts" --workspace-dir "$work/ws" --data-dir "${1:-$work/data}" --plugins-dir "$work/plugins" \
     --port "$port" >"$work/log" 2>&1 &
   pid=$!
 }
 stop_runtime() { kill "$pid"; wait "$pid" 2>/dev/null || true; }
 
-: >"$work/cold"; : >"$work/engine"
-for _ in $(seq "$runs"); do
-  t0=$(now_ms)
-  start_runtime
-  until curl -sf -o /dev/null "$health"; do sleep 0.005; done
-  t1=$(now_ms)
-  until curl -sf "$health" | grep -q '"state":"READY"'; do sleep 0.005; done
-  t2=$(now_ms)
-  echo $((t1 - t0)) >>"$work/cold"; echo $((t2 - t0)) >>"$work/engine"
-  stop_runtime
-done
+cold_runs() { # name data-dir-per-run(yes|no): N runs, spawn -> health 200 into $work/name, -> engine READY into name.engine
+  : >"$work/$1"; : >"$work/$1.engine"
+  for i in $(seq "$runs"); do
+    data=$work/data
+    [ "$2" = yes ] && data=$work/data-$1-$i
+    t0=$(now_ms)
+    start_runtime "$data"
+    until curl -sf -o /dev/null "$health"; do sleep 0.005; done
+    t1=$(now_ms)
+    until curl -sf "$health" | grep -q '"state":"READY"'; do sleep 0.005; done
+    t2=$(now_ms)
+    echo $((t1 - t0)) >>"$work/$1"; echo $((t2 - t0)) >>"$work/$1.engine"
+    stop_runtime
+  done
+}
+
+start_runtime; until curl -sf -o /dev/null "$health"; do sleep 0.05; done; stop_runtime  # writes the CDS archive
+cold_runs cold no                              # shipped runtime, CDS archive in place: every start after the first
+cold_runs first yes                            # shipped runtime, fresh data dir: the very first start
+BOXAGNTS_JAVA_HOME=${REFERENCE_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64} cold_runs jdk yes  # system JDK, upgrade module path
 
 start_runtime
 until curl -sf "$health" | grep -q '"state":"READY"'; do sleep 0.05; done
@@ -65,7 +76,10 @@ cat <<TABLE
 | measure (runs) | median | range | goal |
 |---|---|---|---|
 | cold start -> /api/health 200 ($runs) | $(median <"$work/cold") ms | $(minmax <"$work/cold") ms | <= 1500 ms |
-| cold start -> WASM engine READY ($runs) | $(median <"$work/engine") ms | $(minmax <"$work/engine") ms | - |
+| cold start -> WASM engine READY ($runs) | $(median <"$work/cold.engine") ms | $(minmax <"$work/cold.engine") ms | - |
+| first start ever (no CDS archive yet) -> health 200 ($runs) | $(median <"$work/first") ms | $(minmax <"$work/first") ms | - |
+| reference: system JDK, upgrade module path -> health 200 ($runs) | $(median <"$work/jdk") ms | $(minmax <"$work/jdk") ms | - |
+| ratio cold start / reference | $(awk -v a="$(median <"$work/cold")" -v b="$(median <"$work/jdk")" 'BEGIN {printf "%.2f", a/b}') | - | - |
 | idle RSS, 5 s after engine ready | $((rss_kb / 1024)) MB | - | <= 250 MB |
 | hot deploy: jar moved in -> bundle ACTIVE ($cycles) | $(median <"$work/deploy") ms | $(minmax <"$work/deploy") ms | <= 300 ms |
 | removal: jar deleted -> bundle gone ($cycles) | $(median <"$work/undeploy") ms | $(minmax <"$work/undeploy") ms | - |
