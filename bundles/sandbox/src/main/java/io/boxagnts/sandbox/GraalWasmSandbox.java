@@ -1,37 +1,77 @@
 package io.boxagnts.sandbox;
 
+import io.boxagnts.api.runtime.RuntimeProperties;
 import io.boxagnts.api.sandbox.EngineInfo;
 import io.boxagnts.api.sandbox.Sandbox;
+import io.boxagnts.api.tool.RefusedTool;
+import io.boxagnts.api.tool.ToolRefusals;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.graalvm.polyglot.Engine;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.Constants;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Builds the shared engine once the framework has started. Building it costs about half a second of CPU; doing it
- * after start-up keeps it off the path to the HTTP server answering, and {@link #engine()} says {@code STARTING}
- * meanwhile.
+ * The sandbox: builds the shared engine once the framework has started (building it costs about half a second of
+ * CPU; doing it after start-up keeps it off the path to the HTTP server answering, and {@link #engine()} says
+ * {@code STARTING} meanwhile), and runs the extender that turns tool bundles into {@code Tool} services.
  */
-@Component(service = Sandbox.class, immediate = true)
-public final class GraalWasmSandbox implements Sandbox, FrameworkListener {
+@Component(service = {Sandbox.class, ToolRefusals.class}, immediate = true, configurationPid = "io.boxagnts.sandbox")
+@Designate(ocd = GraalWasmSandbox.Config.class)
+public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkListener {
 
-    private static final Logger LOG = LoggerFactory.getLogger(GraalWasmSandbox.class);
+    @ObjectClassDefinition(name = "BoxAgnts WASM sandbox", description = "Caps that no tool descriptor may exceed")
+    public @interface Config {
+        @AttributeDefinition(description = "Tool calls running at once; further calls wait up to their time limit")
+        int maxConcurrentCalls() default 4;
+
+        @AttributeDefinition(description = "Largest time limit a tool may declare, in milliseconds")
+        long maxTimeoutMs() default 60_000;
+
+        @AttributeDefinition(description = "Largest linear memory a tool module may declare, in MiB")
+        long maxMemoryMb() default 512;
+
+        @AttributeDefinition(description = "Largest output a tool may declare, in KiB")
+        long maxOutputKb() default 8192;
+
+        @AttributeDefinition(description = "Largest WASM module a tool bundle may carry, in MiB")
+        long maxModuleMb() default 32;
+    }
 
     private final BundleContext context;
     private final EngineHolder holder = new EngineHolder();
     private final AtomicBoolean startRequested = new AtomicBoolean();
+    private final ScheduledExecutorService watchdog;
+    private final ToolExtender extender;
 
     @Activate
-    public GraalWasmSandbox(BundleContext context) {
+    public GraalWasmSandbox(BundleContext context, Config config) throws IOException {
         this.context = context;
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("boxagnts-sandbox-watchdog").daemon().factory());
+        Path workspace = Path.of(context.getProperty(RuntimeProperties.WORKSPACE) == null ? "."
+                : context.getProperty(RuntimeProperties.WORKSPACE)).toRealPath();
+        SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace,
+                new Semaphore(Math.max(1, config.maxConcurrentCalls()), true), watchdog);
+        this.extender = new ToolExtender(context, runtime, new ToolDescriptor.Caps(
+                Duration.ofMillis(config.maxTimeoutMs()), config.maxMemoryMb() << 20, config.maxOutputKb() << 10),
+                config.maxModuleMb() << 20);
+        extender.open();
         // Listen first, then look: the framework may finish starting in between.
         context.addFrameworkListener(this);
         if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.ACTIVE) {
@@ -54,8 +94,11 @@ public final class GraalWasmSandbox implements Sandbox, FrameworkListener {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
         context.removeFrameworkListener(this);
+        extender.close();
+        watchdog.shutdownNow();
+        watchdog.awaitTermination(5, TimeUnit.SECONDS);
         holder.close();
     }
 
@@ -64,73 +107,8 @@ public final class GraalWasmSandbox implements Sandbox, FrameworkListener {
         return holder.info();
     }
 
-    /** The engine and what is known about it; built at most once, closed at most once. */
-    static final class EngineHolder {
-
-        private static final String INTERPRETED = "Interpreted";
-
-        private EngineInfo info = EngineInfo.STARTING;
-        private Engine engine;
-        private boolean closed;
-
-        void build() {
-            long started = System.nanoTime();
-            Engine built;
-            try {
-                built = Engine.newBuilder("wasm")
-                        // We report the interpreter fallback ourselves, with the fix, instead of the engine's banner.
-                        .option("engine.WarnInterpreterOnly", "false")
-                        .build();
-            } catch (RuntimeException | LinkageError e) {
-                LOG.error("The GraalWasm engine could not start; WASM tools will not run: {}", e.toString(), e);
-                publish(null, new EngineInfo(EngineInfo.State.FAILED, "", false, e.toString()));
-                return;
-            }
-            String implementation = built.getImplementationName();
-            boolean optimized = !INTERPRETED.equals(implementation);
-            long millis = (System.nanoTime() - started) / 1_000_000;
-            EngineInfo ready;
-            if (optimized) {
-                LOG.info("WASM engine: GraalWasm on {} (optimizing runtime), ready in {} ms", implementation, millis);
-                ready = new EngineInfo(EngineInfo.State.READY, implementation, true, "");
-            } else {
-                String why = "GraalWasm runs in the interpreter (30-50x slower): the JVM was started without JVMCI "
-                        + "and the Graal compiler. Start BoxAgnts with bin/boxagnts, which passes "
-                        + "-XX:+UnlockExperimentalVMOptions -XX:+EnableJVMCI --upgrade-module-path=lib/jvmci/*";
-                LOG.warn(why);
-                ready = new EngineInfo(EngineInfo.State.READY, implementation, false, why);
-            }
-            publish(built, ready);
-        }
-
-        private void publish(Engine built, EngineInfo newInfo) {
-            boolean closeNow;
-            synchronized (this) {
-                closeNow = closed;
-                if (!closed) {
-                    engine = built;
-                    info = newInfo;
-                }
-            }
-            if (closeNow && built != null) {
-                built.close();
-            }
-        }
-
-        synchronized EngineInfo info() {
-            return info;
-        }
-
-        void close() {
-            Engine toClose;
-            synchronized (this) {
-                closed = true;
-                toClose = engine;
-                engine = null;
-            }
-            if (toClose != null) {
-                toClose.close();
-            }
-        }
+    @Override
+    public List<RefusedTool> refused() {
+        return extender.refused();
     }
 }

@@ -1,0 +1,121 @@
+package io.boxagnts.sandbox;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.boxagnts.api.tool.ToolLimits;
+import io.boxagnts.api.tool.ToolPermissions;
+import io.boxagnts.api.tool.ToolSpec;
+import io.boxagnts.api.tool.WorkspaceAccess;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * A tool bundle's JSON descriptor, read strictly: every problem is reported as an {@link IllegalArgumentException}
+ * whose message says which field is wrong and why.
+ *
+ * @param spec the tool as the runtime presents it
+ * @param module path of the WASM module inside the bundle
+ */
+record ToolDescriptor(ToolSpec spec, String module) {
+
+    /** Upper bounds no descriptor may exceed, whatever it asks for. */
+    record Caps(Duration timeout, long memoryBytes, long outputBytes) {}
+
+    static ToolDescriptor parse(String json, String bundleVersion, Caps caps) {
+        JsonObject root;
+        try {
+            JsonElement element = JsonParser.parseString(json);
+            if (!element.isJsonObject()) {
+                throw new IllegalArgumentException("the descriptor is not a JSON object");
+            }
+            root = element.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new IllegalArgumentException("the descriptor is not valid JSON: " + e.getMessage());
+        }
+        String name = string(root, "name");
+        String description = string(root, "description");
+        JsonElement schema = root.get("inputSchema");
+        if (schema == null || !schema.isJsonObject()
+                || !"object".equals(schema.getAsJsonObject().has("type") ? schema.getAsJsonObject().get("type").getAsString() : null)) {
+            throw new IllegalArgumentException("inputSchema must be a JSON Schema object with \"type\":\"object\"");
+        }
+        WorkspaceAccess access = access(root);
+        ToolLimits limits = limits(root.getAsJsonObject("limits"), caps);
+        String version = root.has("version") ? string(root, "version") : bundleVersion;
+        String module = root.has("module") ? string(root, "module") : name + ".wasm";
+        try {
+            return new ToolDescriptor(new ToolSpec(name, description, schema.toString(), new ToolPermissions(access),
+                    limits, version), module);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid descriptor: " + e.getMessage());
+        }
+    }
+
+    private static WorkspaceAccess access(JsonObject root) {
+        JsonObject permissions = root.getAsJsonObject("permissions");
+        if (permissions == null || !permissions.has("workspace")) {
+            return WorkspaceAccess.NONE;
+        }
+        String value = permissions.get("workspace").getAsString().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "none" -> WorkspaceAccess.NONE;
+            case "read" -> WorkspaceAccess.READ;
+            case "write" -> WorkspaceAccess.WRITE;
+            default -> throw new IllegalArgumentException(
+                    "permissions.workspace must be none, read or write, not '" + value + "'");
+        };
+    }
+
+    private static ToolLimits limits(JsonObject limits, Caps caps) {
+        Duration timeout = ToolLimits.DEFAULT.timeout();
+        long memory = ToolLimits.DEFAULT.maxMemoryBytes();
+        long output = ToolLimits.DEFAULT.maxOutputBytes();
+        if (limits != null) {
+            if (limits.has("timeoutMs")) {
+                timeout = Duration.ofMillis(positive(limits, "timeoutMs"));
+            }
+            if (limits.has("maxMemoryMb")) {
+                memory = positive(limits, "maxMemoryMb") << 20;
+            }
+            if (limits.has("maxOutputKb")) {
+                output = positive(limits, "maxOutputKb") << 10;
+            }
+        }
+        if (timeout.compareTo(caps.timeout()) > 0) {
+            throw new IllegalArgumentException("limits.timeoutMs " + timeout.toMillis() + " is above the runtime's cap of "
+                    + caps.timeout().toMillis());
+        }
+        if (memory > caps.memoryBytes()) {
+            throw new IllegalArgumentException("limits.maxMemoryMb " + (memory >> 20) + " is above the runtime's cap of "
+                    + (caps.memoryBytes() >> 20));
+        }
+        if (output > caps.outputBytes()) {
+            throw new IllegalArgumentException("limits.maxOutputKb " + (output >> 10) + " is above the runtime's cap of "
+                    + (caps.outputBytes() >> 10));
+        }
+        return new ToolLimits(timeout, memory, output);
+    }
+
+    private static long positive(JsonObject object, String field) {
+        try {
+            long value = object.get(field).getAsLong();
+            if (value > 0) {
+                return value;
+            }
+        } catch (RuntimeException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("limits." + field + " must be a positive whole number");
+    }
+
+    private static String string(JsonObject object, String field) {
+        JsonElement value = object.get(field);
+        if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()
+                || value.getAsString().isBlank()) {
+            throw new IllegalArgumentException("the descriptor needs a non-empty string \"" + field + "\"");
+        }
+        return value.getAsString();
+    }
+}

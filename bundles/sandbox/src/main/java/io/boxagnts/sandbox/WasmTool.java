@@ -1,0 +1,253 @@
+package io.boxagnts.sandbox;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.boxagnts.api.tool.Tool;
+import io.boxagnts.api.tool.ToolError;
+import io.boxagnts.api.tool.ToolException;
+import io.boxagnts.api.tool.ToolRequest;
+import io.boxagnts.api.tool.ToolResult;
+import io.boxagnts.api.tool.ToolSpec;
+import io.boxagnts.api.tool.WorkspaceAccess;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.graalvm.polyglot.Context;
+import org.graalvm.polyglot.Engine;
+import org.graalvm.polyglot.EnvironmentAccess;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.io.ByteSequence;
+import org.graalvm.polyglot.io.IOAccess;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A tool backed by a WASI command module. Each call runs in a fresh {@link Context} on the shared engine, so calls
+ * share parsed and compiled code but never memory, files or state; the JSON request goes to stdin and the JSON result
+ * comes from stdout. The module's own limits (time, memory, output) and the workspace grant of its descriptor apply.
+ */
+final class WasmTool implements Tool {
+
+    static final int MAX_INPUT_BYTES = 1 << 20;
+    private static final int MAX_STDERR_BYTES = 16 << 10;
+    private static final Logger LOG = LoggerFactory.getLogger(WasmTool.class);
+
+    private final ToolSpec spec;
+    private final Source source;
+    private final SandboxRuntime runtime;
+
+    WasmTool(ToolSpec spec, byte[] module, SandboxRuntime runtime) {
+        this.spec = spec;
+        this.runtime = runtime;
+        this.source = Source.newBuilder("wasm", ByteSequence.create(module), spec.name()).cached(true).buildLiteral();
+    }
+
+    @Override
+    public ToolSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public ToolResult invoke(ToolRequest request) throws ToolException {
+        byte[] input = checkedInput(request.input());
+        Duration timeout = spec.limits().timeout();
+        try {
+            if (!runtime.calls().tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new ToolException(ToolError.Kind.TOO_MANY_CALLS, "the sandbox is running its maximum of "
+                        + "concurrent tool calls; " + spec.name() + " waited " + timeout.toMillis() + " ms for a turn");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException(ToolError.Kind.UNAVAILABLE, "interrupted while waiting for a turn");
+        }
+        try {
+            return run(engine(timeout), input);
+        } finally {
+            runtime.calls().release();
+        }
+    }
+
+    private byte[] checkedInput(String input) throws ToolException {
+        byte[] bytes = input.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_INPUT_BYTES) {
+            throw new ToolException(ToolError.Kind.INVALID_INPUT, "the input is " + bytes.length
+                    + " bytes; a tool takes at most " + MAX_INPUT_BYTES);
+        }
+        try {
+            if (!JsonParser.parseString(input).isJsonObject()) {
+                throw new ToolException(ToolError.Kind.INVALID_INPUT, "the input must be a JSON object");
+            }
+        } catch (RuntimeException e) {
+            throw new ToolException(ToolError.Kind.INVALID_INPUT, "the input is not valid JSON: " + e.getMessage());
+        }
+        return bytes;
+    }
+
+    private Engine engine(Duration timeout) throws ToolException {
+        try {
+            return runtime.engine().get(Math.max(timeout.toMillis(), 5000), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new ToolException(ToolError.Kind.UNAVAILABLE, "the WASM engine is still starting; try again");
+        } catch (ExecutionException e) {
+            throw new ToolException(ToolError.Kind.UNAVAILABLE, "the WASM engine could not start: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ToolException(ToolError.Kind.UNAVAILABLE, "interrupted while waiting for the WASM engine");
+        }
+    }
+
+    private enum Stop { TIMEOUT, OUTPUT }
+
+    private ToolResult run(Engine engine, byte[] input) throws ToolException {
+        AtomicReference<Stop> stop = new AtomicReference<>();
+        AtomicReference<Context> running = new AtomicReference<>();
+        Runnable cancelForOutput = () -> cancel(running, stop, Stop.OUTPUT);
+        LimitedOutput out = new LimitedOutput(spec.limits().maxOutputBytes(), cancelForOutput);
+        LimitedOutput err = new LimitedOutput(MAX_STDERR_BYTES, () -> { });
+        long started = System.nanoTime();
+        Context context = context(engine, input, out, err);
+        running.set(context);
+        ScheduledFuture<?> watchdog = runtime.watchdog().schedule(() -> cancel(running, stop, Stop.TIMEOUT),
+                spec.limits().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        int exitCode = 0;
+        try {
+            context.eval(source).newInstance().getMember("exports").getMember("_start").executeVoid();
+        } catch (PolyglotException e) {
+            if (e.isExit()) {
+                exitCode = e.getExitStatus();
+            } else {
+                throw failure(e, stop.get(), err);
+            }
+        } catch (IllegalStateException e) {
+            // the context was closed under us by the watchdog
+            throw failure(null, stop.get(), err);
+        } finally {
+            watchdog.cancel(false);
+            running.set(null);
+            closeQuietly(context);
+        }
+        Duration duration = Duration.ofNanos(System.nanoTime() - started);
+        if (out.overflowed() || stop.get() == Stop.OUTPUT) {
+            throw outputTooLarge();
+        }
+        return result(exitCode, out.text(), err.text(), duration);
+    }
+
+    private Context context(Engine engine, byte[] input, LimitedOutput out, LimitedOutput err) {
+        Context.Builder builder = Context.newBuilder("wasm")
+                .engine(engine)
+                .option("wasm.Builtins", "wasi_snapshot_preview1")
+                .in(new ByteArrayInputStream(input))
+                .out(out)
+                .err(err)
+                .allowEnvironmentAccess(EnvironmentAccess.NONE)
+                .allowCreateThread(false)
+                .allowNativeAccess(false)
+                .allowCreateProcess(false);
+        WorkspaceAccess access = spec.permissions().workspace();
+        if (access == WorkspaceAccess.NONE) {
+            builder.allowIO(IOAccess.NONE);
+        } else {
+            builder.option("wasm.WasiMapDirs", "/::" + runtime.workspace())
+                    .allowIO(IOAccess.newBuilder().fileSystem(
+                            new WorkspaceFileSystem(runtime.workspace(), access == WorkspaceAccess.WRITE)).build());
+        }
+        return builder.build();
+    }
+
+    /** Ends a running call from another thread; the first reason wins. */
+    private void cancel(AtomicReference<Context> running, AtomicReference<Stop> stop, Stop reason) {
+        if (stop.compareAndSet(null, reason)) {
+            Context context = running.get();
+            if (context != null) {
+                runtime.watchdog().execute(() -> closeQuietly(context, true));
+            }
+        }
+    }
+
+    private ToolException failure(PolyglotException e, Stop stop, LimitedOutput err) {
+        if (stop == Stop.TIMEOUT) {
+            return new ToolException(ToolError.Kind.TIMEOUT, spec.name() + " did not finish within its limit of "
+                    + spec.limits().timeout().toMillis() + " ms and was stopped");
+        }
+        if (stop == Stop.OUTPUT) {
+            return outputTooLarge();
+        }
+        if (e == null) {
+            return new ToolException(ToolError.Kind.INTERNAL, spec.name() + " was stopped");
+        }
+        String message = String.valueOf(e.getMessage());
+        if (e.isResourceExhausted() || message.contains("call stack exhausted")) {
+            return new ToolException(ToolError.Kind.MEMORY_LIMIT, spec.name() + " exhausted a resource: " + message);
+        }
+        if (message.contains("memory") && (message.contains("limit") || message.contains("allocate"))) {
+            return new ToolException(ToolError.Kind.MEMORY_LIMIT, spec.name() + " ran out of memory ("
+                    + (spec.limits().maxMemoryBytes() >> 20) + " MiB limit): " + message);
+        }
+        if (e.isGuestException()) {
+            String detail = err.text().isBlank() ? "" : "; stderr: " + tail(err.text());
+            return new ToolException(ToolError.Kind.MODULE_TRAP, spec.name() + " trapped: " + message + detail);
+        }
+        LOG.error("tool {} failed inside the runtime", spec.name(), e);
+        return new ToolException(ToolError.Kind.INTERNAL, spec.name() + " failed inside the runtime: " + message);
+    }
+
+    private ToolException outputTooLarge() {
+        return new ToolException(ToolError.Kind.OUTPUT_TOO_LARGE, spec.name() + " wrote more than its output limit of "
+                + spec.limits().maxOutputBytes() + " bytes");
+    }
+
+    /** Exit 0 and one JSON object: the result. Otherwise the tool's own error envelope, or what it left behind. */
+    private ToolResult result(int exitCode, String stdout, String stderr, Duration duration) throws ToolException {
+        JsonObject json = jsonObject(stdout);
+        if (exitCode == 0) {
+            if (json == null) {
+                throw new ToolException(ToolError.Kind.BAD_OUTPUT, spec.name()
+                        + " succeeded but its output is not one JSON object: " + tail(stdout));
+            }
+            return new ToolResult(json.toString(), duration);
+        }
+        if (json != null && json.has("error") && json.get("error").isJsonObject()) {
+            JsonObject error = json.getAsJsonObject("error");
+            String kind = error.has("kind") ? error.get("kind").getAsString() : "failed";
+            String message = error.has("message") ? error.get("message").getAsString() : "failed";
+            throw new ToolException("invalid_input".equals(kind) ? ToolError.Kind.INVALID_INPUT
+                    : ToolError.Kind.TOOL_FAILED, message);
+        }
+        throw new ToolException(ToolError.Kind.TOOL_FAILED, spec.name() + " exited with code " + exitCode
+                + (stderr.isBlank() ? "" : ": " + tail(stderr)));
+    }
+
+    private static JsonObject jsonObject(String text) {
+        try {
+            JsonElement element = JsonParser.parseString(text);
+            return element.isJsonObject() ? element.getAsJsonObject() : null;
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String tail(String text) {
+        String trimmed = text.strip();
+        return trimmed.length() <= 500 ? trimmed : "..." + trimmed.substring(trimmed.length() - 500);
+    }
+
+    private static void closeQuietly(Context context) {
+        closeQuietly(context, false);
+    }
+
+    private static void closeQuietly(Context context, boolean cancel) {
+        try {
+            context.close(cancel);
+        } catch (PolyglotException | IllegalStateException e) {
+            // proc_exit surfaces again on close, and a cancelled context reports its cancellation: both expected
+        }
+    }
+}

@@ -1,0 +1,284 @@
+package io.boxagnts.sandbox;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AccessMode;
+import java.nio.file.CopyOption;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.graalvm.polyglot.io.FileSystem;
+
+/**
+ * The only view of the host a tool module gets: the workspace, read-only or read-write. Every operation resolves its
+ * path to the real path on disk (following symbolic links, or the real parent for a name that does not exist yet)
+ * and refuses it unless that lies inside the workspace; files are then opened by their real path, so a link cannot
+ * redirect an operation after the check. Links cannot be created at all, renames must stay inside, and a read-only
+ * grant refuses every change. One instance serves one call, and caps the files it may hold open.
+ */
+final class WorkspaceFileSystem implements FileSystem {
+
+    static final int MAX_OPEN_FILES = 256;
+
+    private static final Set<StandardOpenOption> CHANGES = EnumSet.of(StandardOpenOption.APPEND,
+            StandardOpenOption.CREATE, StandardOpenOption.CREATE_NEW, StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.DELETE_ON_CLOSE);
+
+    private final FileSystem host = FileSystem.newDefaultFileSystem();
+    private final Path root;
+    private final boolean writable;
+    private final AtomicInteger open = new AtomicInteger();
+
+    /** @param root the workspace's real path */
+    WorkspaceFileSystem(Path root, boolean writable) {
+        this.root = root;
+        this.writable = writable;
+    }
+
+    @Override
+    public Path parsePath(URI uri) {
+        return host.parsePath(uri);
+    }
+
+    @Override
+    public Path parsePath(String path) {
+        return host.parsePath(path);
+    }
+
+    @Override
+    public Path toAbsolutePath(Path path) {
+        return host.toAbsolutePath(path);
+    }
+
+    @Override
+    public Path toRealPath(Path path, LinkOption... options) throws IOException {
+        Path real = host.toRealPath(path, options);
+        requireInside(real, path);
+        return real;
+    }
+
+    @Override
+    public void checkAccess(Path path, Set<? extends AccessMode> modes, LinkOption... options) throws IOException {
+        Path real = resolve(path, options);
+        if (modes.contains(AccessMode.WRITE)) {
+            requireWritable(path);
+        }
+        host.checkAccess(real, modes, options);
+    }
+
+    @Override
+    public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
+            throws IOException {
+        return host.readAttributes(resolve(path, options), attributes, options);
+    }
+
+    @Override
+    public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
+        requireWritable(path);
+        host.setAttribute(resolve(path, options), attribute, value, options);
+    }
+
+    @Override
+    public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options,
+            FileAttribute<?>... attributes) throws IOException {
+        boolean changes = options.stream().anyMatch(CHANGES::contains);
+        if (changes) {
+            requireWritable(path);
+        }
+        boolean creates = options.contains(StandardOpenOption.CREATE) || options.contains(StandardOpenOption.CREATE_NEW);
+        Path real = creates && !Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? resolveNew(path) : resolve(path);
+        if (open.incrementAndGet() > MAX_OPEN_FILES) {
+            open.decrementAndGet();
+            throw new FileSystemException(path.toString(), null, "too many open files (limit " + MAX_OPEN_FILES + ")");
+        }
+        try {
+            if (!writable && options.contains(StandardOpenOption.WRITE)) {
+                // WASI runtimes open for read and write when the guest asks for both rights, even to only read:
+                // serve the reads and refuse writes when they come.
+                return new ReadOnlyChannel(host.newByteChannel(real, Set.of(StandardOpenOption.READ)), path);
+            }
+            return new CountedChannel(host.newByteChannel(real, options, attributes));
+        } catch (IOException | RuntimeException e) {
+            open.decrementAndGet();
+            throw e;
+        }
+    }
+
+    @Override
+    public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
+            throws IOException {
+        return host.newDirectoryStream(resolve(dir), filter);
+    }
+
+    @Override
+    public void createDirectory(Path dir, FileAttribute<?>... attributes) throws IOException {
+        requireWritable(dir);
+        host.createDirectory(resolveNew(dir), attributes);
+    }
+
+    @Override
+    public void delete(Path path) throws IOException {
+        requireWritable(path);
+        host.delete(resolve(path, LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Override
+    public void move(Path source, Path target, CopyOption... options) throws IOException {
+        requireWritable(source);
+        Path realSource = resolve(source, LinkOption.NOFOLLOW_LINKS);
+        Path realTarget = Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                ? resolve(target, LinkOption.NOFOLLOW_LINKS) : resolveNew(target);
+        host.move(realSource, realTarget, options);
+    }
+
+    @Override
+    public void createLink(Path link, Path existing) throws IOException {
+        throw new AccessDeniedException(link.toString(), existing.toString(), "tools may not create hard links");
+    }
+
+    @Override
+    public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attributes) throws IOException {
+        throw new AccessDeniedException(link.toString(), target.toString(), "tools may not create symbolic links");
+    }
+
+    @Override
+    public Path readSymbolicLink(Path link) throws IOException {
+        Path real = resolve(link, LinkOption.NOFOLLOW_LINKS);
+        Path target = host.readSymbolicLink(real);
+        requireInside(real.getParent().resolve(target).normalize(), link);
+        return target;
+    }
+
+    /**
+     * The real path of an existing file. With NOFOLLOW_LINKS the last element stays as it is (a link is then the
+     * link itself, which lies where its real parent does).
+     */
+    private Path resolve(Path path, LinkOption... options) throws IOException {
+        boolean noFollow = Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS);
+        Path absolute = host.toAbsolutePath(path).normalize();
+        Path real;
+        if (noFollow && absolute.getParent() != null && absolute.getFileName() != null) {
+            real = host.toRealPath(absolute.getParent()).resolve(absolute.getFileName());
+        } else {
+            real = host.toRealPath(absolute);
+        }
+        requireInside(real, path);
+        return real;
+    }
+
+    /** The real path a new file would get: its parent's real path and its name. */
+    private Path resolveNew(Path path) throws IOException {
+        Path absolute = host.toAbsolutePath(path).normalize();
+        if (absolute.getParent() == null || absolute.getFileName() == null) {
+            throw new AccessDeniedException(path.toString(), null, "outside the workspace");
+        }
+        Path real = host.toRealPath(absolute.getParent()).resolve(absolute.getFileName());
+        requireInside(real, path);
+        return real;
+    }
+
+    private void requireInside(Path real, Path asked) throws IOException {
+        if (!real.startsWith(root)) {
+            // Said as "no such file": the guest learns nothing about the host beyond its workspace.
+            throw new NoSuchFileException(asked.toString(), null, "outside the workspace");
+        }
+    }
+
+    private void requireWritable(Path path) throws AccessDeniedException {
+        if (!writable) {
+            throw new AccessDeniedException(path.toString(), null, "the tool has read-only access to the workspace");
+        }
+    }
+
+    /** Counts itself out of the open files when closed. */
+    private class CountedChannel implements SeekableByteChannel {
+
+        final SeekableByteChannel delegate;
+        private boolean closed;
+
+        CountedChannel(SeekableByteChannel delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            return delegate.read(dst);
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return delegate.write(src);
+        }
+
+        @Override
+        public long position() throws IOException {
+            return delegate.position();
+        }
+
+        @Override
+        public SeekableByteChannel position(long newPosition) throws IOException {
+            delegate.position(newPosition);
+            return this;
+        }
+
+        @Override
+        public long size() throws IOException {
+            return delegate.size();
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) throws IOException {
+            delegate.truncate(size);
+            return this;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return delegate.isOpen();
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            if (!closed) {
+                closed = true;
+                open.decrementAndGet();
+            }
+            delegate.close();
+        }
+    }
+
+    /** A file opened for reading only, whatever the guest asked for. */
+    private final class ReadOnlyChannel extends CountedChannel {
+
+        private final Path path;
+
+        ReadOnlyChannel(SeekableByteChannel delegate, Path path) {
+            super(delegate);
+            this.path = path;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            throw new AccessDeniedException(path.toString(), null, "the tool has read-only access to the workspace");
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) throws IOException {
+            throw new AccessDeniedException(path.toString(), null, "the tool has read-only access to the workspace");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.boxagnts.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ModuleCheckTest {
+
+    private static final long MIB = 1 << 20;
+
+    @Test
+    void aModuleWithinItsMemoryLimitPasses() throws Exception {
+        assertEquals(Optional.empty(), ModuleCheck.problem(WasmToolTest.module("membomb"), 16 * MIB));
+    }
+
+    @Test
+    void aModuleThatMayGrowPastTheLimitIsRefused() throws Exception {
+        assertTrue(ModuleCheck.problem(WasmToolTest.module("membomb"), 8 * MIB).orElseThrow().contains("above the limit"));
+    }
+
+    @Test
+    void aModuleWithoutMemoryMaximumIsRefused() throws Exception {
+        assertTrue(ModuleCheck.problem(WasmToolTest.module("unbounded"), 64 * MIB).orElseThrow().contains("no maximum"));
+    }
+
+    @Test
+    void garbageIsNotAModule() {
+        assertTrue(ModuleCheck.problem("hello".getBytes(), MIB).orElseThrow().startsWith("not a valid WASM module"));
+        byte[] truncated = {0, 'a', 's', 'm', 1, 0, 0, 0, 5, 100};
+        assertTrue(ModuleCheck.problem(truncated, MIB).orElseThrow().startsWith("not a valid WASM module"));
+    }
+}

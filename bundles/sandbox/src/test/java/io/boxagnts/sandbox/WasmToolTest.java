@@ -1,0 +1,119 @@
+package io.boxagnts.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.boxagnts.api.tool.ToolError;
+import io.boxagnts.api.tool.ToolException;
+import io.boxagnts.api.tool.ToolLimits;
+import io.boxagnts.api.tool.ToolPermissions;
+import io.boxagnts.api.tool.ToolRequest;
+import io.boxagnts.api.tool.ToolSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import org.graalvm.polyglot.Engine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real GraalWasm (interpreted in unit tests), real modules: each hostile one ends with its typed error. */
+class WasmToolTest {
+
+    private static Engine engine;
+    private static ScheduledExecutorService watchdog;
+
+    @TempDir
+    static Path workspace;
+
+    @BeforeAll
+    static void startEngine() {
+        engine = Engine.newBuilder("wasm").option("engine.WarnInterpreterOnly", "false").build();
+        watchdog = Executors.newSingleThreadScheduledExecutor();
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        watchdog.shutdownNow();
+        engine.close();
+    }
+
+    static byte[] module(String name) throws IOException {
+        return Files.readAllBytes(Path.of("target/wasm", name + ".wasm"));
+    }
+
+    private static WasmTool tool(String module, ToolLimits limits) throws IOException {
+        SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine),
+                workspace.toRealPath(), new Semaphore(4), watchdog);
+        return new WasmTool(new ToolSpec(module, "", null, ToolPermissions.READ, limits, "1"), module(module), runtime);
+    }
+
+    private static WasmTool tool(String module) throws IOException {
+        return tool(module, new ToolLimits(Duration.ofSeconds(10), 64 << 20, 64 << 10));
+    }
+
+    private static ToolError.Kind failure(WasmTool tool, String input) {
+        return assertThrows(ToolException.class, () -> tool.invoke(new ToolRequest("t", input))).error().kind();
+    }
+
+    @Test
+    void aWellBehavedToolAnswersWithItsJson() throws Exception {
+        assertEquals("{\"ping\":[1,2,3]}", tool("echo").invoke(new ToolRequest("t", "{\"ping\":[1,2,3]}")).output());
+    }
+
+    @Test
+    void callsDoNotShareState() throws Exception {
+        WasmTool echo = tool("echo");
+        assertEquals("{\"a\":1}", echo.invoke(new ToolRequest("1", "{\"a\":1}")).output());
+        assertEquals("{\"b\":2}", echo.invoke(new ToolRequest("2", "{\"b\":2}")).output());
+    }
+
+    @Test
+    void anInfiniteLoopIsStoppedAtTheTimeLimit() throws Exception {
+        assertEquals(ToolError.Kind.TIMEOUT, failure(tool("loop", new ToolLimits(Duration.ofMillis(300), 1 << 20, 1024)), "{}"));
+    }
+
+    @Test
+    void anOutputFloodIsCutAtTheOutputLimit() throws Exception {
+        assertEquals(ToolError.Kind.OUTPUT_TOO_LARGE, failure(tool("flood"), "{}"));
+    }
+
+    @Test
+    void endlessRecursionExhaustsTheStackNotTheRuntime() throws Exception {
+        ToolError.Kind kind = failure(tool("recursion"), "{}");
+        assertTrue(kind == ToolError.Kind.MEMORY_LIMIT || kind == ToolError.Kind.MODULE_TRAP, kind.toString());
+    }
+
+    @Test
+    void aMemoryBombStopsAtItsDeclaredMaximum() throws Exception {
+        assertEquals(ToolError.Kind.MODULE_TRAP, failure(tool("membomb"), "{}"));
+    }
+
+    @Test
+    void outputThatIsNotJsonIsABadOutput() throws Exception {
+        assertEquals(ToolError.Kind.BAD_OUTPUT, failure(tool("notjson"), "{}"));
+    }
+
+    @Test
+    void malformedOrHugeInputNeverReachesTheModule() throws Exception {
+        WasmTool echo = tool("echo");
+        assertEquals(ToolError.Kind.INVALID_INPUT, failure(echo, "{not json"));
+        assertEquals(ToolError.Kind.INVALID_INPUT, failure(echo, "[1,2]"));
+        assertEquals(ToolError.Kind.INVALID_INPUT, failure(echo, "{\"x\":\"" + "a".repeat(WasmTool.MAX_INPUT_BYTES) + "\"}"));
+    }
+
+    @Test
+    void thousandsOfOpenFilesAreCapped() throws Exception {
+        Files.writeString(workspace.resolve("a.txt"), "x");
+        ToolException e = assertThrows(ToolException.class, () -> tool("openmany").invoke(new ToolRequest("t", "{}")));
+        assertEquals(ToolError.Kind.TOOL_FAILED, e.error().kind());
+        assertTrue(e.getMessage().contains("exited with code 7"), e.getMessage());
+    }
+}
