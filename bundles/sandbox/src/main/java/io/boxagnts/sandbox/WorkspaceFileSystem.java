@@ -66,7 +66,7 @@ final class WorkspaceFileSystem implements FileSystem {
 
     @Override
     public Path toRealPath(Path path, LinkOption... options) throws IOException {
-        Path real = host.toRealPath(path, options);
+        Path real = host.toRealPath(toHost(path), options);
         requireInside(real, path);
         return real;
     }
@@ -83,7 +83,13 @@ final class WorkspaceFileSystem implements FileSystem {
     @Override
     public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
             throws IOException {
-        return host.readAttributes(resolve(path, options), attributes, options);
+        try {
+            return host.readAttributes(resolve(path, options), attributes, options);
+        } catch (OutsideWorkspaceException e) {
+            // A link inside that points outside: describe the link itself, never its target. (A directory listing
+            // stats every entry, and one such link must not make the whole listing fail.)
+            return host.readAttributes(resolve(path, LinkOption.NOFOLLOW_LINKS), attributes, LinkOption.NOFOLLOW_LINKS);
+        }
     }
 
     @Override
@@ -169,7 +175,7 @@ final class WorkspaceFileSystem implements FileSystem {
      */
     private Path resolve(Path path, LinkOption... options) throws IOException {
         boolean noFollow = Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS);
-        Path absolute = host.toAbsolutePath(path).normalize();
+        Path absolute = toHost(path);
         Path real;
         if (noFollow && absolute.getParent() != null && absolute.getFileName() != null) {
             real = host.toRealPath(absolute.getParent()).resolve(absolute.getFileName());
@@ -180,9 +186,24 @@ final class WorkspaceFileSystem implements FileSystem {
         return real;
     }
 
+    /**
+     * The host path meant by a path GraalWasm hands over. Most operations give host paths inside the workspace, but
+     * GraalWasm 25 lists directories (fd_readdir) and stats them by their guest path ("/", "/src"): taken as host
+     * paths those would reach the host's own "/" and "/src". A path outside the workspace is therefore read as the
+     * guest path it is and placed under the workspace, before any link is followed; the real-path check that comes
+     * next still refuses whatever leads outside.
+     */
+    private Path toHost(Path path) {
+        Path absolute = host.toAbsolutePath(path).normalize();
+        if (absolute.startsWith(root)) {
+            return absolute;
+        }
+        return root.resolve(absolute.getRoot().relativize(absolute).toString()).normalize();
+    }
+
     /** The real path a new file would get: its parent's real path and its name. */
     private Path resolveNew(Path path) throws IOException {
-        Path absolute = host.toAbsolutePath(path).normalize();
+        Path absolute = toHost(path);
         if (absolute.getParent() == null || absolute.getFileName() == null) {
             throw new AccessDeniedException(path.toString(), null, "outside the workspace");
         }
@@ -193,8 +214,17 @@ final class WorkspaceFileSystem implements FileSystem {
 
     private void requireInside(Path real, Path asked) throws IOException {
         if (!real.startsWith(root)) {
-            // Said as "no such file": the guest learns nothing about the host beyond its workspace.
-            throw new NoSuchFileException(asked.toString(), null, "outside the workspace");
+            throw new OutsideWorkspaceException(asked);
+        }
+    }
+
+    /** Said as "no such file": the guest learns nothing about the host beyond its workspace. */
+    private static final class OutsideWorkspaceException extends NoSuchFileException {
+
+        private static final long serialVersionUID = 1L;
+
+        OutsideWorkspaceException(Path asked) {
+            super(asked.toString(), null, "outside the workspace");
         }
     }
 

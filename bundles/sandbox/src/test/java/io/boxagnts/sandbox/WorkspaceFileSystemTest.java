@@ -65,7 +65,7 @@ class WorkspaceFileSystemTest {
     }
 
     @Test
-    void symlinksPointingOutsideAreNotFollowed() {
+    void symlinksPointingOutsideAreNotFollowed() throws IOException {
         WorkspaceFileSystem fs = fs(true);
         assertThrows(NoSuchFileException.class, () -> fs.newByteChannel(workspace.resolve("escape"), options(StandardOpenOption.READ)));
         assertThrows(NoSuchFileException.class, () -> fs.toRealPath(workspace.resolve("escape")));
@@ -73,6 +73,8 @@ class WorkspaceFileSystemTest {
         assertThrows(NoSuchFileException.class, () -> fs.newByteChannel(workspace.resolve("updir/new.txt"),
                 options(StandardOpenOption.WRITE, StandardOpenOption.CREATE)));
         assertThrows(NoSuchFileException.class, () -> fs.readSymbolicLink(workspace.resolve("escape")));
+        // Its attributes are the link's own, not those of the file outside.
+        assertEquals(Boolean.TRUE, fs.readAttributes(workspace.resolve("escape"), "isSymbolicLink").get("isSymbolicLink"));
     }
 
     @Test
@@ -105,6 +107,23 @@ class WorkspaceFileSystemTest {
         fs.move(a, workspace.resolve("b.txt"));
         assertTrue(Files.exists(workspace.resolve("b.txt")));
         assertTrue(Files.exists(outside));
+    }
+
+    @Test
+    void theGuestRootListsTheWorkspaceNeverTheHostRoot() throws IOException {
+        List<String> names = new ArrayList<>();
+        try (var entries = fs(false).newDirectoryStream(Path.of("/"), p -> true)) {
+            entries.forEach(p -> names.add(p.getFileName().toString()));
+        }
+        names.sort(null);
+        assertEquals(List.of("a.txt", "escape", "updir"), names);
+        Files.createDirectories(workspace.resolve("etc"));
+        Files.writeString(workspace.resolve("etc/mine.txt"), "x");
+        List<String> etc = new ArrayList<>();
+        try (var entries = fs(false).newDirectoryStream(Path.of("/etc"), p -> true)) {
+            entries.forEach(p -> etc.add(p.toString()));
+        }
+        assertEquals(List.of(workspace.resolve("etc/mine.txt").toString()), etc);
     }
 
     @Test

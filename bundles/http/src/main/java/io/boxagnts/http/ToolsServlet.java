@@ -1,0 +1,173 @@
+package io.boxagnts.http;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.boxagnts.api.tool.RefusedTool;
+import io.boxagnts.api.tool.RegisteredTool;
+import io.boxagnts.api.tool.ToolError;
+import io.boxagnts.api.tool.ToolException;
+import io.boxagnts.api.tool.ToolRegistry;
+import io.boxagnts.api.tool.ToolRequest;
+import io.boxagnts.api.tool.ToolResult;
+import io.boxagnts.api.tool.ToolSpec;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serial;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.UUID;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+/**
+ * {@code GET /api/tools}: the catalog (available tools and refused tool bundles). {@code POST
+ * /api/tools/{name}/invoke}: runs a tool with the JSON body as its input and answers its result, or its typed error
+ * with a status that says whose fault it was.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(BoxagntsContext.SELECT)
+@HttpWhiteboardServletPattern({"/api/tools", "/api/tools/*"})
+public final class ToolsServlet extends HttpServlet {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+    /** A tool input is at most 1 MiB; a little more for the JSON around it. */
+    static final int MAX_BODY_BYTES = (1 << 20) + 4096;
+
+    private final transient Gson gson = new GsonBuilder().disableHtmlEscaping().create();
+    private final transient ToolRegistry registry;
+
+    @Activate
+    public ToolsServlet(@Reference ToolRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo();
+        if (path != null && !path.equals("/")) {
+            error(response, 404, "NOT_FOUND", "no such resource; GET /api/tools lists the tools");
+            return;
+        }
+        JsonObject body = new JsonObject();
+        JsonArray tools = new JsonArray();
+        for (RegisteredTool tool : registry.tools()) {
+            tools.add(describe(tool));
+        }
+        JsonArray refused = new JsonArray();
+        for (RefusedTool refusal : registry.refused()) {
+            JsonObject entry = gson.toJsonTree(refusal).getAsJsonObject();
+            entry.addProperty("state", "refused");
+            refused.add(entry);
+        }
+        body.add("tools", tools);
+        body.add("refused", refused);
+        json(response, 200, body);
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo();
+        String[] parts = path == null ? new String[0] : path.split("/");
+        if (parts.length != 3 || !parts[2].equals("invoke")) {
+            error(response, 404, "NOT_FOUND", "POST /api/tools/{name}/invoke runs a tool");
+            return;
+        }
+        RegisteredTool tool = registry.tool(parts[1]).orElse(null);
+        if (tool == null) {
+            error(response, 404, "NOT_FOUND", "no tool named '" + parts[1] + "'; GET /api/tools lists them");
+            return;
+        }
+        String input = body(request, response);
+        if (input == null) {
+            return;
+        }
+        try {
+            ToolResult result = tool.tool().invoke(new ToolRequest(UUID.randomUUID().toString(), input));
+            JsonObject body = new JsonObject();
+            body.add("result", JsonParser.parseString(result.output()));
+            body.addProperty("durationMs", result.duration().toMillis());
+            json(response, 200, body);
+        } catch (ToolException e) {
+            ToolError error = e.error();
+            error(response, status(error.kind()), error.kind().name(), error.message());
+        }
+    }
+
+    /** The request body as text, or null after answering 413/400 when it is too large or not UTF-8 JSON text. */
+    private String body(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (request.getContentLengthLong() > MAX_BODY_BYTES) {
+            error(response, 413, "INVALID_INPUT", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+            return null;
+        }
+        try (InputStream in = request.getInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                error(response, 413, "INVALID_INPUT", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+                return null;
+            }
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            return text.isBlank() ? "{}" : text;
+        }
+    }
+
+    /** Whose fault: the caller's (4xx for input), the tool's (422), the runtime's load or state (429, 503, 500). */
+    static int status(ToolError.Kind kind) {
+        return switch (kind) {
+            case INVALID_INPUT -> 400;
+            case PERMISSION_DENIED -> 403;
+            case TOO_MANY_CALLS -> 429;
+            case UNAVAILABLE -> 503;
+            case INTERNAL -> 500;
+            default -> 422;
+        };
+    }
+
+    private JsonObject describe(RegisteredTool tool) {
+        ToolSpec spec = tool.spec();
+        JsonObject entry = new JsonObject();
+        entry.addProperty("name", spec.name());
+        entry.addProperty("description", spec.description());
+        entry.add("inputSchema", JsonParser.parseString(spec.inputSchema()));
+        JsonObject permissions = new JsonObject();
+        permissions.addProperty("workspace", spec.permissions().workspace().name().toLowerCase(Locale.ROOT));
+        entry.add("permissions", permissions);
+        JsonObject limits = new JsonObject();
+        limits.addProperty("timeoutMs", spec.limits().timeout().toMillis());
+        limits.addProperty("maxMemoryMb", spec.limits().maxMemoryBytes() >> 20);
+        limits.addProperty("maxOutputKb", spec.limits().maxOutputBytes() >> 10);
+        entry.add("limits", limits);
+        entry.addProperty("version", spec.version());
+        entry.addProperty("bundle", tool.bundle());
+        entry.addProperty("bundleVersion", tool.bundleVersion());
+        entry.addProperty("state", "available");
+        return entry;
+    }
+
+    private void error(HttpServletResponse response, int status, String kind, String message) throws IOException {
+        JsonObject error = new JsonObject();
+        error.addProperty("kind", kind);
+        error.addProperty("message", message);
+        JsonObject body = new JsonObject();
+        body.add("error", error);
+        json(response, status, body);
+    }
+
+    private void json(HttpServletResponse response, int status, JsonObject body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-store");
+        response.getWriter().write(gson.toJson(body));
+    }
+}
