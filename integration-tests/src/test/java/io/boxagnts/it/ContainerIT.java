@@ -3,27 +3,16 @@ package io.boxagnts.it;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
-import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.boxagnts.launcher.BuildInfo;
-import io.boxagnts.launcher.FrameworkProperties;
-import io.boxagnts.launcher.LaunchOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import javax.inject.Inject;
 import org.graalvm.polyglot.Context;
@@ -45,49 +34,24 @@ import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
- * Boots the core bundle set that the distribution ships ({@code system/}), configured by the launcher's own
- * {@link FrameworkProperties}, in a real Felix container, and checks it from inside.
+ * Boots the core bundle set that the distribution ships in a real Felix container ({@link RuntimeContainer}) and
+ * checks it from inside.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ContainerIT {
-
-    private static final Path DIST = Path.of(System.getProperty("boxagnts.dist"));
 
     @Inject
     private BundleContext context;
 
     @Configuration
     public Option[] config() throws IOException {
-        Path root = Files.createTempDirectory("boxagnts-it");
-        Path workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
-        LaunchOptions launch = new LaunchOptions(workspace, "127.0.0.1", freePort(),
-                Files.createDirectories(root.resolve("data")).toRealPath(),
-                Files.createDirectories(root.resolve("plugins")).toRealPath());
-        Map<String, Object> properties = FrameworkProperties.of(launch, BuildInfo.load(), System.currentTimeMillis());
-
-        List<Option> options = new ArrayList<>();
-        properties.forEach((key, value) -> {
-            switch (key) {
-                // Pax Exam manages the cache and adds its own packages to the system bundle's exports.
-                case "org.osgi.framework.storage", "org.osgi.framework.storage.clean" -> { }
-                // Pax Exam takes string properties only; Felix then logs to stdout instead of SLF4J.
-                case "felix.log.logger" -> { }
-                case "org.osgi.framework.system.packages.extra" ->
-                        options.add(systemPackages(((String) value).split(",")));
-                default -> options.add(frameworkProperty(key).value(value));
-            }
-        });
-        for (Path jar : systemBundles()) {
-            options.add(bundle(jar.toUri().toString()));
-        }
-        options.add(junitBundles());
-        return options.toArray(Option[]::new);
+        return RuntimeContainer.options();
     }
 
     @Test
     public void everyCoreBundleIsActive() throws IOException {
-        List<String> core = systemBundles().stream().map(p -> p.toUri().toString()).toList();
+        List<String> core = RuntimeContainer.systemBundles().stream().map(p -> p.toUri().toString()).toList();
         int seen = 0;
         for (Bundle bundle : context.getBundles()) {
             if (core.contains(bundle.getLocation())) {
@@ -226,15 +190,4 @@ public class ContainerIT {
         return (bundle.adapt(BundleRevision.class).getTypes() & BundleRevision.TYPE_FRAGMENT) != 0;
     }
 
-    private static List<Path> systemBundles() throws IOException {
-        try (Stream<Path> jars = Files.list(DIST.resolve("system"))) {
-            return jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

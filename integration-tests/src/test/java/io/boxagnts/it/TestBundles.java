@@ -30,6 +30,22 @@ final class TestBundles {
         Files.move(temp, pluginsDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** A code-free tool bundle: a descriptor and a module, as tool-plugins/package-bundles.sh makes them. */
+    static Path toolBundle(Path dir, String name, byte[] module, String workspace, long timeoutMs) throws IOException {
+        String descriptor = "{\"name\":\"" + name + "\",\"description\":\"test tool " + name + "\","
+                + "\"inputSchema\":{\"type\":\"object\"},\"permissions\":{\"workspace\":\"" + workspace + "\"},"
+                + "\"limits\":{\"timeoutMs\":" + timeoutMs + ",\"maxMemoryMb\":16,\"maxOutputKb\":64}}";
+        return bundle(dir.resolve(name + ".jar"), Map.of(
+                "Bundle-SymbolicName", "test.tool." + name,
+                "BoxAgnts-Tool", "tool.json"), Map.of(
+                "tool.json", descriptor.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                name + ".wasm", module));
+    }
+
+    static byte[] hostileModule(String name) throws IOException {
+        return Files.readAllBytes(Path.of(System.getProperty("boxagnts.test.hostile"), name + ".wasm"));
+    }
+
     static Path notAZip(Path dir) throws IOException {
         return Files.writeString(dir.resolve("garbage.jar"), "this is not a jar, just text with a .jar name");
     }
