@@ -35,6 +35,10 @@ public class DistributionIT {
         workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
         plugins = Files.createDirectories(root.resolve("plugins")).toRealPath();
         port = freePort();
+        for (Path jar : RuntimeContainer.toolBundles()) {
+            Files.copy(jar, plugins.resolve(jar.getFileName()));
+        }
+        Files.writeString(workspace.resolve("README.md"), "# Demo\nTODO: fix the tpyo\n");
         boxagnts = BoxagntsProcess.start("--workspace-dir", workspace.toString(), "--port", Integer.toString(port),
                 "--data-dir", root.resolve("data").toString(), "--plugins-dir", plugins.toString());
         boxagnts.awaitReady();
@@ -103,7 +107,49 @@ public class DistributionIT {
         Files.delete(plugins.resolve("unresolvable.jar"));
         Files.delete(plugins.resolve("garbage.jar"));
         Files.delete(plugins.resolve("hello.jar"));
-        Await.until("the plugins are gone", () -> health().getAsJsonArray("plugins").isEmpty());
+        Await.until("the three plugins are gone", () -> plugin("unresolvable.jar").isEmpty()
+                && plugin("garbage.jar").isEmpty() && plugin("hello.jar").isEmpty());
+    }
+
+    @Test
+    public void theCoreToolsAreListedAndCallableOverHttp() throws Exception {
+        Await.until("the six core tools are listed", () -> tools().size() == 6);
+        String catalog = Http.get(url("/api/tools")).body();
+        assertTrue(catalog, catalog.contains("\"name\":\"edit_file\"") && catalog.contains("\"workspace\":\"write\"")
+                && catalog.contains("\"bundle\":\"io.boxagnts.tool.grep\""));
+
+        Http.Response grep = Http.post(url("/api/tools/grep/invoke"), "{\"pattern\":\"TODO\"}");
+        assertEquals(grep.body(), 200, grep.status());
+        assertTrue(grep.body(), grep.body().contains("fix the tpyo"));
+
+        Http.Response edit = Http.post(url("/api/tools/edit_file/invoke"),
+                "{\"path\":\"README.md\",\"old_string\":\"tpyo\",\"new_string\":\"typo\"}");
+        assertEquals(edit.body(), 200, edit.status());
+        assertEquals("# Demo\nTODO: fix the typo\n", Files.readString(workspace.resolve("README.md")));
+
+        assertEquals(400, Http.post(url("/api/tools/read_file/invoke"), "{not json").status());
+        assertEquals(404, Http.post(url("/api/tools/no_such_tool/invoke"), "{}").status());
+        Http.Response missing = Http.post(url("/api/tools/read_file/invoke"), "{\"path\":\"nope.txt\"}");
+        assertEquals(422, missing.status());
+        assertTrue(missing.body(), missing.body().contains("TOOL_FAILED"));
+    }
+
+    @Test
+    public void aToolComesAndGoesWithItsBundle() throws Exception {
+        Await.until("glob is listed", () -> tools().contains("glob"));
+        Path glob = plugins.resolve("io.boxagnts.tool.glob-0.1.0.jar");
+        Path parked = Files.move(glob, plugins.getParent().resolve(glob.getFileName()),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Await.until("glob is gone", () -> !tools().contains("glob"));
+        assertEquals(404, Http.post(url("/api/tools/glob/invoke"), "{\"pattern\":\"*\"}").status());
+        TestBundles.drop(parked, plugins, glob.getFileName().toString());
+        Await.until("glob is back", () -> tools().contains("glob"));
+        assertEquals(200, Http.post(url("/api/tools/glob/invoke"), "{\"pattern\":\"*.md\"}").status());
+    }
+
+    private static List<String> tools() throws Exception {
+        return JsonParser.parseString(Http.get(url("/api/tools")).body()).getAsJsonObject().getAsJsonArray("tools")
+                .asList().stream().map(t -> t.getAsJsonObject().get("name").getAsString()).toList();
     }
 
     private static List<String> linesMentioning(String text) {
