@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.graalvm.polyglot.io.FileSystem;
 
@@ -42,6 +43,13 @@ final class WorkspaceFileSystem implements FileSystem {
     private final Path root;
     private final boolean writable;
     private final AtomicInteger open = new AtomicInteger();
+    /**
+     * Real paths resolved during this call. GraalWasm reads each attribute of a file with a separate call (ten per
+     * directory entry), and resolving the real path from the root each time made a directory walk 5-10x slower than
+     * the same module under V8. Only this call's own changes can alter them (the guest cannot create links), so every
+     * change it makes clears the cache.
+     */
+    private final Map<Path, Path> realPaths = new ConcurrentHashMap<>();
 
     /** @param root the workspace's real path */
     WorkspaceFileSystem(Path root, boolean writable) {
@@ -106,6 +114,9 @@ final class WorkspaceFileSystem implements FileSystem {
             requireWritable(path);
         }
         boolean creates = options.contains(StandardOpenOption.CREATE) || options.contains(StandardOpenOption.CREATE_NEW);
+        if (changes) {
+            changed();
+        }
         Path real = creates && !Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? resolveNew(path) : resolve(path);
         if (open.incrementAndGet() > MAX_OPEN_FILES) {
             open.decrementAndGet();
@@ -133,13 +144,16 @@ final class WorkspaceFileSystem implements FileSystem {
     @Override
     public void createDirectory(Path dir, FileAttribute<?>... attributes) throws IOException {
         requireWritable(dir);
+        changed();
         host.createDirectory(resolveNew(dir), attributes);
     }
 
     @Override
     public void delete(Path path) throws IOException {
         requireWritable(path);
-        host.delete(resolve(path, LinkOption.NOFOLLOW_LINKS));
+        Path real = resolve(path, LinkOption.NOFOLLOW_LINKS);
+        changed();
+        host.delete(real);
     }
 
     @Override
@@ -148,6 +162,7 @@ final class WorkspaceFileSystem implements FileSystem {
         Path realSource = resolve(source, LinkOption.NOFOLLOW_LINKS);
         Path realTarget = Files.exists(target, LinkOption.NOFOLLOW_LINKS)
                 ? resolve(target, LinkOption.NOFOLLOW_LINKS) : resolveNew(target);
+        changed();
         host.move(realSource, realTarget, options);
     }
 
@@ -178,9 +193,9 @@ final class WorkspaceFileSystem implements FileSystem {
         Path absolute = toHost(path);
         Path real;
         if (noFollow && absolute.getParent() != null && absolute.getFileName() != null) {
-            real = host.toRealPath(absolute.getParent()).resolve(absolute.getFileName());
+            real = realPath(absolute.getParent()).resolve(absolute.getFileName());
         } else {
-            real = host.toRealPath(absolute);
+            real = realPath(absolute);
         }
         requireInside(real, path);
         return real;
@@ -207,7 +222,7 @@ final class WorkspaceFileSystem implements FileSystem {
         if (absolute.getParent() == null || absolute.getFileName() == null) {
             throw new AccessDeniedException(path.toString(), null, "outside the workspace");
         }
-        Path real = host.toRealPath(absolute.getParent()).resolve(absolute.getFileName());
+        Path real = realPath(absolute.getParent()).resolve(absolute.getFileName());
         requireInside(real, path);
         return real;
     }
@@ -216,6 +231,20 @@ final class WorkspaceFileSystem implements FileSystem {
         if (!real.startsWith(root)) {
             throw new OutsideWorkspaceException(asked);
         }
+    }
+
+    /** Like {@code toRealPath}, remembered for this call. */
+    private Path realPath(Path absolute) throws IOException {
+        Path known = realPaths.get(absolute);
+        if (known == null) {
+            known = host.toRealPath(absolute);
+            realPaths.put(absolute, known);
+        }
+        return known;
+    }
+
+    private void changed() {
+        realPaths.clear();
     }
 
     /** Said as "no such file": the guest learns nothing about the host beyond its workspace. */
