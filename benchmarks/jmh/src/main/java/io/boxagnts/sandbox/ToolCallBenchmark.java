@@ -51,7 +51,9 @@ public class ToolCallBenchmark {
 
     @Setup
     public void setUp() throws IOException {
-        engine = Engine.newBuilder("wasm").option("engine.WarnInterpreterOnly", "false").build();
+        EngineHolder holder = new EngineHolder();
+        holder.build();
+        engine = holder.future().join();
         watchdog = Executors.newSingleThreadScheduledExecutor();
         root = Files.createTempDirectory("bench-ws").toRealPath();
         byte[] module = Files.readAllBytes(Path.of(System.getProperty("boxagnts.bench.wasm"), "echo.wasm"));
@@ -67,7 +69,7 @@ public class ToolCallBenchmark {
     @TearDown
     public void tearDown() throws IOException {
         watchdog.shutdownNow();
-        engine.close();
+        engine.close(true);
         Files.deleteIfExists(root);
     }
 

@@ -28,6 +28,9 @@ final class EngineHolder {
             built = Engine.newBuilder("wasm")
                     // We report the interpreter fallback ourselves, with the fix, instead of the engine's banner.
                     .option("engine.WarnInterpreterOnly", "false")
+                    // Tool modules are large (a Rust grep has ~1,500 functions) and users run on a few cores:
+                    // latency mode compiles faster, and measured faster too once warm (benchmarks/README.md).
+                    .option("engine.Mode", "latency")
                     .build();
         } catch (RuntimeException | LinkageError e) {
             LOG.error("The GraalWasm engine could not start; WASM tools will not run: {}", e.toString(), e);
