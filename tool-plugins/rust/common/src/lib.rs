@@ -43,10 +43,10 @@ impl ToolError {
 
     /// Maps an I/O error on `what` (a workspace-relative path for display) to a ToolError.
     pub fn io(action: &str, what: &str, err: &std::io::Error) -> ToolError {
+        if is_not_found(err) {
+            return ToolError::not_found(format!("{} '{}': no such file or directory", action, what));
+        }
         match err.kind() {
-            std::io::ErrorKind::NotFound => {
-                ToolError::not_found(format!("{} '{}': no such file or directory", action, what))
-            }
             std::io::ErrorKind::PermissionDenied => ToolError::failed(format!(
                 "{} '{}': permission denied (outside the sandbox or not allowed)",
                 action, what
@@ -624,4 +624,10 @@ mod tests {
         assert_eq!(floor_char_boundary("hé", 2), 1);
         assert_eq!(floor_char_boundary("hé", 10), 3);
     }
+}
+
+/// Whether an I/O error means "no such file". GraalWasm 25's WASI layer reports a path that does not exist (and one
+/// the host sandbox refuses) as EIO (errno 29) where other runtimes say ENOENT; tools treat both alike.
+pub fn is_not_found(err: &std::io::Error) -> bool {
+    err.kind() == std::io::ErrorKind::NotFound || err.raw_os_error() == Some(29)
 }

@@ -1,10 +1,31 @@
 //! write_file: creates or overwrites a file with the given text.
 
 use std::fs;
-use std::path::Path;
 use tool_common::{display, Args, Obj, ToolError, ToolResult, Workspace};
 
 pub const FIELDS: &[&str] = &["path", "content", "create_dirs"];
+
+/// Creates each missing directory of `rel_dir`, walking down from the workspace root. (std's create_dir_all walks up
+/// on ENOENT, and GraalWasm reports a missing parent as EIO, so it would give up.)
+fn create_dirs_from_root(ws: &Workspace, rel_dir: &str) -> Result<(), ToolError> {
+    let mut cur = String::new();
+    for c in rel_dir.split('/').filter(|c| !c.is_empty()) {
+        if !cur.is_empty() {
+            cur.push('/');
+        }
+        cur.push_str(c);
+        let abs = ws.root.join(&cur);
+        if fs::metadata(&abs).map(|m| m.is_dir()).unwrap_or(false) {
+            continue;
+        }
+        if let Err(e) = fs::create_dir(&abs) {
+            if e.kind() != std::io::ErrorKind::AlreadyExists {
+                return Err(ToolError::io("cannot create directory", &cur, &e));
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Finds the first existing non-directory component on the way to `dir` (for a clear error).
 fn blocking_file(ws: &Workspace, rel_dir: &str) -> Option<String> {
@@ -48,7 +69,7 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
                     shown, f
                 )));
             }
-            if e.kind() != std::io::ErrorKind::NotFound {
+            if !tool_common::is_not_found(&e) {
                 return Err(ToolError::io("cannot access", &shown, &e));
             }
             false
@@ -74,8 +95,7 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
                         display(&parent_rel)
                     )));
                 }
-                fs::create_dir_all(Path::new(&parent_abs))
-                    .map_err(|e| ToolError::io("cannot create directory", &parent_rel, &e))?;
+                create_dirs_from_root(ws, &parent_rel)?;
             }
         }
     }

@@ -127,11 +127,16 @@ public class DistributionIT {
         assertEquals(edit.body(), 200, edit.status());
         assertEquals("# Demo\nTODO: fix the typo\n", Files.readString(workspace.resolve("README.md")));
 
+        Http.Response created = Http.post(url("/api/tools/write_file/invoke"),
+                "{\"path\":\"notes/2026/plan.md\",\"content\":\"- ship\\n\"}");
+        assertEquals(created.body(), 200, created.status());
+        assertEquals("- ship\n", Files.readString(workspace.resolve("notes/2026/plan.md")));
+
         assertEquals(400, Http.post(url("/api/tools/read_file/invoke"), "{not json").status());
         assertEquals(404, Http.post(url("/api/tools/no_such_tool/invoke"), "{}").status());
         Http.Response missing = Http.post(url("/api/tools/read_file/invoke"), "{\"path\":\"nope.txt\"}");
         assertEquals(422, missing.status());
-        assertTrue(missing.body(), missing.body().contains("TOOL_FAILED"));
+        assertTrue(missing.body(), missing.body().contains("TOOL_FAILED") && missing.body().contains("no such file"));
     }
 
     @Test

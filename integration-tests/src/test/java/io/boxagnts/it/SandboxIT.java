@@ -85,7 +85,7 @@ public class SandboxIT {
         assertEquals(ToolError.Kind.OUTPUT_TOO_LARGE, kindOf(deploy("flood", "none", 5000), "{}"));
         ToolError.Kind recursion = kindOf(deploy("recursion", "none", 5000), "{}");
         assertTrue(recursion.toString(), recursion == ToolError.Kind.MEMORY_LIMIT || recursion == ToolError.Kind.MODULE_TRAP);
-        assertEquals(ToolError.Kind.MODULE_TRAP, kindOf(deploy("membomb", "none", 5000), "{}"));
+        assertEquals(ToolError.Kind.MEMORY_LIMIT, kindOf(deploy("membomb", "none", 5000), "{}"));
         assertEquals(ToolError.Kind.BAD_OUTPUT, kindOf(deploy("notjson", "none", 5000), "{}"));
         Files.writeString(workspace().resolve("a.txt"), "x");
         assertEquals(ToolError.Kind.TOOL_FAILED, kindOf(deploy("openmany", "read", 5000), "{}"));
@@ -93,6 +93,19 @@ public class SandboxIT {
         assertEquals(ToolError.Kind.INVALID_INPUT, kindOf(echo, "{broken"));
         assertEquals(ToolError.Kind.INVALID_INPUT, kindOf(echo, "{\"x\":\"" + "y".repeat(2 << 20) + "\"}"));
         assertHealthAnswers();
+    }
+
+    @Test
+    public void writingThroughAReadOnlyGrantIsAPermissionError() throws Exception {
+        byte[] writeFile = Files.readAllBytes(Path.of(System.getProperty("boxagnts.test.tools.wasm"), "write_file.wasm"));
+        Path jar = TestBundles.toolBundle(Files.createTempDirectory("tool"), "write_file_ro", writeFile, "read", 5000, 64);
+        TestBundles.drop(jar, plugins(), "write_file_ro.jar");
+        Tool readOnlyWriter = awaitTool("write_file_ro");
+        ToolException e = org.junit.Assert.assertThrows(ToolException.class, () -> readOnlyWriter.invoke(
+                new ToolRequest("it", "{\"path\":\"planted.txt\",\"content\":\"x\"}")));
+        assertEquals(e.getMessage(), ToolError.Kind.PERMISSION_DENIED, e.error().kind());
+        assertTrue(e.getMessage(), e.getMessage().contains("read-only"));
+        assertFalse(Files.exists(workspace().resolve("planted.txt")));
     }
 
     @Test
@@ -125,10 +138,12 @@ public class SandboxIT {
         Tool list = awaitTool("list_dir");
         Tool grep = awaitTool("grep");
         assertTrue(read.invoke(new ToolRequest("it", "{\"path\":\"notes.md\"}")).output().contains("TODO: one"));
+        assertEquals(ToolError.Kind.PERMISSION_DENIED, kindOf(read, "{\"path\":\"link-out\"}"));
         for (String path : new String[] {"link-out", "dir-out/secret.txt", "../secret.txt", "/etc/passwd"}) {
             String input = "{\"path\":\"" + path + "\"}";
             ToolError.Kind kind = kindOf(read, input);
-            assertTrue(path + ": " + kind, kind == ToolError.Kind.TOOL_FAILED || kind == ToolError.Kind.INVALID_INPUT);
+            assertTrue(path + ": " + kind, kind == ToolError.Kind.TOOL_FAILED || kind == ToolError.Kind.INVALID_INPUT
+                    || kind == ToolError.Kind.PERMISSION_DENIED);
         }
         kindOf(write, "{\"path\":\"link-out\",\"content\":\"pwned\"}");
         kindOf(write, "{\"path\":\"dir-out/planted.txt\",\"content\":\"pwned\"}");

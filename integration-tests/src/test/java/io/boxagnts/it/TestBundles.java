@@ -32,9 +32,14 @@ final class TestBundles {
 
     /** A code-free tool bundle: a descriptor and a module, as tool-plugins/package-bundles.sh makes them. */
     static Path toolBundle(Path dir, String name, byte[] module, String workspace, long timeoutMs) throws IOException {
+        return toolBundle(dir, name, module, workspace, timeoutMs, 16);
+    }
+
+    static Path toolBundle(Path dir, String name, byte[] module, String workspace, long timeoutMs, int memoryMb)
+            throws IOException {
         String descriptor = "{\"name\":\"" + name + "\",\"description\":\"test tool " + name + "\","
                 + "\"inputSchema\":{\"type\":\"object\"},\"permissions\":{\"workspace\":\"" + workspace + "\"},"
-                + "\"limits\":{\"timeoutMs\":" + timeoutMs + ",\"maxMemoryMb\":16,\"maxOutputKb\":64}}";
+                + "\"limits\":{\"timeoutMs\":" + timeoutMs + ",\"maxMemoryMb\":" + memoryMb + ",\"maxOutputKb\":64}}";
         return bundle(dir.resolve(name + ".jar"), Map.of(
                 "Bundle-SymbolicName", "test.tool." + name,
                 "BoxAgnts-Tool", "tool.json"), Map.of(

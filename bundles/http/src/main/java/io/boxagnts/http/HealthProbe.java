@@ -5,6 +5,8 @@ import io.boxagnts.api.plugins.PluginRegistry;
 import io.boxagnts.api.runtime.RuntimeProperties;
 import io.boxagnts.api.sandbox.EngineInfo;
 import io.boxagnts.api.sandbox.Sandbox;
+import io.boxagnts.api.tool.RefusedTool;
+import io.boxagnts.api.tool.ToolRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +35,7 @@ final class HealthProbe {
         this.workspace = Objects.requireNonNullElse(context.getProperty(RuntimeProperties.WORKSPACE), "");
     }
 
-    Health check(Sandbox sandbox, PluginRegistry pluginRegistry) {
+    Health check(Sandbox sandbox, PluginRegistry pluginRegistry, ToolRegistry toolRegistry) {
         List<String> warnings = new ArrayList<>();
         EngineInfo engine = sandbox == null
                 ? new EngineInfo(EngineInfo.State.FAILED, "", false, "the sandbox bundle is not running")
@@ -53,6 +55,12 @@ final class HealthProbe {
         for (Plugin plugin : plugins) {
             if (!plugin.problem().isEmpty()) {
                 warnings.add("plugins/" + plugin.file() + ": " + plugin.problem());
+            }
+        }
+        if (toolRegistry != null) {
+            for (RefusedTool refused : toolRegistry.refused()) {
+                warnings.add("tool bundle " + refused.bundle() + " " + refused.bundleVersion() + " refused: "
+                        + refused.reason());
             }
         }
         String status = !warnings.isEmpty() ? "degraded"

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.boxagnts.api.plugins.PluginRegistry;
 import io.boxagnts.api.sandbox.Sandbox;
+import io.boxagnts.api.tool.ToolRegistry;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,6 +44,10 @@ public final class HealthServlet extends HttpServlet {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile PluginRegistry plugins;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ToolRegistry tools;
+
     @Activate
     public HealthServlet(BundleContext context) {
         this.probe = new HealthProbe(context, Clock.systemUTC());
@@ -50,7 +55,7 @@ public final class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Health health = probe.check(sandbox, plugins);
+        Health health = probe.check(sandbox, plugins, tools);
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType("application/json");
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());

@@ -44,6 +44,16 @@ final class ModuleCheck {
         return Optional.empty();
     }
 
+    /** The most linear memory the module declares it may use, in bytes; -1 when unknown or unbounded. */
+    static long declaredMemoryMaximum(byte[] module) {
+        try {
+            long max = new ModuleCheck(module).read().maxMemoryBytes();
+            return max == Long.MAX_VALUE ? -1 : max;
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            return -1;
+        }
+    }
+
     private Facts read() {
         if (bytes.length < 8 || bytes[0] != 0 || bytes[1] != 'a' || bytes[2] != 's' || bytes[3] != 'm') {
             throw new IllegalArgumentException("missing the \\0asm magic number");

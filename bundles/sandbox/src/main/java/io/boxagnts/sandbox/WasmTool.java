@@ -23,6 +23,7 @@ import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.ByteSequence;
 import org.graalvm.polyglot.io.IOAccess;
 import org.slf4j.Logger;
@@ -42,10 +43,12 @@ final class WasmTool implements Tool {
     private final ToolSpec spec;
     private final Source source;
     private final SandboxRuntime runtime;
+    private final long declaredMemory;
 
     WasmTool(ToolSpec spec, byte[] module, SandboxRuntime runtime) {
         this.spec = spec;
         this.runtime = runtime;
+        this.declaredMemory = ModuleCheck.declaredMemoryMaximum(module);
         this.source = Source.newBuilder("wasm", ByteSequence.create(module), spec.name()).cached(true).buildLiteral();
     }
 
@@ -112,16 +115,23 @@ final class WasmTool implements Tool {
         LimitedOutput out = new LimitedOutput(spec.limits().maxOutputBytes(), cancelForOutput);
         LimitedOutput err = new LimitedOutput(MAX_STDERR_BYTES, () -> { });
         long started = System.nanoTime();
-        Context context = context(engine, input, out, err);
+        WorkspaceFileSystem files = spec.permissions().workspace() == WorkspaceAccess.NONE ? null
+                : new WorkspaceFileSystem(runtime.workspace(), spec.permissions().workspace() == WorkspaceAccess.WRITE);
+        Context context = context(engine, input, out, err, files);
         running.set(context);
         ScheduledFuture<?> watchdog = runtime.watchdog().schedule(() -> cancel(running, stop, Stop.TIMEOUT),
                 spec.limits().timeout().toMillis(), TimeUnit.MILLISECONDS);
         int exitCode = 0;
+        Value exports = null;
         try {
-            context.eval(source).newInstance().getMember("exports").getMember("_start").executeVoid();
+            exports = context.eval(source).newInstance().getMember("exports");
+            exports.getMember("_start").executeVoid();
         } catch (PolyglotException e) {
             if (e.isExit()) {
                 exitCode = e.getExitStatus();
+            } else if (stop.get() == null && e.isGuestException() && memoryExhausted(exports)) {
+                throw new ToolException(ToolError.Kind.MEMORY_LIMIT, spec.name() + " used all the memory it may ("
+                        + (spec.limits().maxMemoryBytes() >> 20) + " MiB) and then failed: " + e.getMessage());
             } else {
                 throw failure(e, stop.get(), err);
             }
@@ -137,10 +147,36 @@ final class WasmTool implements Tool {
         if (out.overflowed() || stop.get() == Stop.OUTPUT) {
             throw outputTooLarge();
         }
-        return result(exitCode, out.text(), err.text(), duration);
+        try {
+            return result(exitCode, out.text(), err.text(), duration);
+        } catch (ToolException e) {
+            if (files != null && files.firstDenial().isPresent()) {
+                // The tool failed after the sandbox refused it something: that refusal is the reason to report.
+                throw new ToolException(new ToolError(ToolError.Kind.PERMISSION_DENIED,
+                        files.firstDenial().get() + " (" + e.error().message() + ")"), e);
+            }
+            throw e;
+        }
     }
 
-    private Context context(Engine engine, byte[] input, LimitedOutput out, LimitedOutput err) {
+    /**
+     * Whether the module's memory stands at (within 10% of) its declared maximum when it trapped: it grew until
+     * refused, as an allocator does before it aborts.
+     */
+    private boolean memoryExhausted(Value exports) {
+        try {
+            if (declaredMemory <= 0 || exports == null || !exports.hasMember("memory")) {
+                return false;
+            }
+            Value memory = exports.getMember("memory");
+            return memory.hasBufferElements() && memory.getBufferSize() * 10 >= declaredMemory * 9;
+        } catch (PolyglotException | UnsupportedOperationException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    private Context context(Engine engine, byte[] input, LimitedOutput out, LimitedOutput err,
+            WorkspaceFileSystem files) {
         Context.Builder builder = Context.newBuilder("wasm")
                 .engine(engine)
                 .option("wasm.Builtins", "wasi_snapshot_preview1")
@@ -151,13 +187,11 @@ final class WasmTool implements Tool {
                 .allowCreateThread(false)
                 .allowNativeAccess(false)
                 .allowCreateProcess(false);
-        WorkspaceAccess access = spec.permissions().workspace();
-        if (access == WorkspaceAccess.NONE) {
+        if (files == null) {
             builder.allowIO(IOAccess.NONE);
         } else {
             builder.option("wasm.WasiMapDirs", "/::" + runtime.workspace())
-                    .allowIO(IOAccess.newBuilder().fileSystem(
-                            new WorkspaceFileSystem(runtime.workspace(), access == WorkspaceAccess.WRITE)).build());
+                    .allowIO(IOAccess.newBuilder().fileSystem(files).build());
         }
         return builder.build();
     }

@@ -19,9 +19,11 @@ import java.nio.file.attribute.FileAttribute;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.graalvm.polyglot.io.FileSystem;
 
 /**
@@ -50,6 +52,8 @@ final class WorkspaceFileSystem implements FileSystem {
      * change it makes clears the cache.
      */
     private final Map<Path, Path> realPaths = new ConcurrentHashMap<>();
+    /** The first operation this call was refused, in words: the likely cause when the tool then fails. */
+    private final AtomicReference<String> firstDenial = new AtomicReference<>();
 
     /** @param root the workspace's real path */
     WorkspaceFileSystem(Path root, boolean writable) {
@@ -95,7 +99,10 @@ final class WorkspaceFileSystem implements FileSystem {
             return host.readAttributes(resolve(path, options), attributes, options);
         } catch (OutsideWorkspaceException e) {
             // A link inside that points outside: describe the link itself, never its target. (A directory listing
-            // stats every entry, and one such link must not make the whole listing fail.)
+            // stats every entry, and one such link must not make the whole listing fail.) Not a denial then.
+            if (e.recorded != null) {
+                firstDenial.compareAndSet(e.recorded, null);
+            }
             return host.readAttributes(resolve(path, LinkOption.NOFOLLOW_LINKS), attributes, LinkOption.NOFOLLOW_LINKS);
         }
     }
@@ -168,11 +175,13 @@ final class WorkspaceFileSystem implements FileSystem {
 
     @Override
     public void createLink(Path link, Path existing) throws IOException {
+        denied("create the hard link " + guestName(link) + ", which tools may not do");
         throw new AccessDeniedException(link.toString(), existing.toString(), "tools may not create hard links");
     }
 
     @Override
     public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attributes) throws IOException {
+        denied("create the symbolic link " + guestName(link) + ", which tools may not do");
         throw new AccessDeniedException(link.toString(), target.toString(), "tools may not create symbolic links");
     }
 
@@ -229,8 +238,24 @@ final class WorkspaceFileSystem implements FileSystem {
 
     private void requireInside(Path real, Path asked) throws IOException {
         if (!real.startsWith(root)) {
-            throw new OutsideWorkspaceException(asked);
+            String denial = "the tool tried to reach " + guestName(asked) + ", which leads outside the workspace";
+            throw new OutsideWorkspaceException(asked, firstDenial.compareAndSet(null, denial) ? denial : null);
         }
+    }
+
+    /** What this call was refused first, if anything. */
+    Optional<String> firstDenial() {
+        return Optional.ofNullable(firstDenial.get());
+    }
+
+    private void denied(String what) {
+        firstDenial.compareAndSet(null, "the tool tried to " + what);
+    }
+
+    /** A path as the guest knows it: relative to its root "/". */
+    private String guestName(Path path) {
+        Path host = toHost(path);
+        return host.startsWith(root) ? "/" + root.relativize(host) : path.toString();
     }
 
     /** Like {@code toRealPath}, remembered for this call. */
@@ -252,13 +277,18 @@ final class WorkspaceFileSystem implements FileSystem {
 
         private static final long serialVersionUID = 1L;
 
-        OutsideWorkspaceException(Path asked) {
+        /** The denial this refusal recorded as the call's first, or null. */
+        final transient String recorded;
+
+        OutsideWorkspaceException(Path asked, String recorded) {
             super(asked.toString(), null, "outside the workspace");
+            this.recorded = recorded;
         }
     }
 
     private void requireWritable(Path path) throws AccessDeniedException {
         if (!writable) {
+            denied("change " + guestName(path) + " but has read-only access to the workspace");
             throw new AccessDeniedException(path.toString(), null, "the tool has read-only access to the workspace");
         }
     }
@@ -332,6 +362,7 @@ final class WorkspaceFileSystem implements FileSystem {
 
         @Override
         public int write(ByteBuffer src) throws IOException {
+            denied("write to " + guestName(path) + " but has read-only access to the workspace");
             throw new AccessDeniedException(path.toString(), null, "the tool has read-only access to the workspace");
         }
 

@@ -50,8 +50,12 @@ class WasmToolTest {
     }
 
     private static WasmTool tool(String module, ToolLimits limits) throws IOException {
+        return tool(module, limits, new Semaphore(4));
+    }
+
+    private static WasmTool tool(String module, ToolLimits limits, Semaphore calls) throws IOException {
         SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine),
-                workspace.toRealPath(), new Semaphore(4), watchdog);
+                workspace.toRealPath(), calls, watchdog);
         return new WasmTool(new ToolSpec(module, "", null, ToolPermissions.READ, limits, "1"), module(module), runtime);
     }
 
@@ -93,7 +97,7 @@ class WasmToolTest {
 
     @Test
     void aMemoryBombStopsAtItsDeclaredMaximum() throws Exception {
-        assertEquals(ToolError.Kind.MODULE_TRAP, failure(tool("membomb"), "{}"));
+        assertEquals(ToolError.Kind.MEMORY_LIMIT, failure(tool("membomb"), "{}"));
     }
 
     @Test
@@ -107,6 +111,20 @@ class WasmToolTest {
         assertEquals(ToolError.Kind.INVALID_INPUT, failure(echo, "{not json"));
         assertEquals(ToolError.Kind.INVALID_INPUT, failure(echo, "[1,2]"));
         assertEquals(ToolError.Kind.INVALID_INPUT, failure(echo, "{\"x\":\"" + "a".repeat(WasmTool.MAX_INPUT_BYTES) + "\"}"));
+    }
+
+    @Test
+    void callsBeyondTheConcurrencyCapAreTurnedAway() throws Exception {
+        Semaphore one = new Semaphore(1);
+        WasmTool loop = tool("loop", new ToolLimits(Duration.ofSeconds(2), 1 << 20, 1024), one);
+        WasmTool echo = tool("echo", new ToolLimits(Duration.ofMillis(200), 1 << 20, 1024), one);
+        Thread busy = Thread.ofPlatform().start(() -> failure(loop, "{}"));
+        while (one.availablePermits() > 0) {
+            Thread.onSpinWait();
+        }
+        assertEquals(ToolError.Kind.TOO_MANY_CALLS, failure(echo, "{}"));
+        busy.join();
+        assertEquals("{}", echo.invoke(new ToolRequest("t", "{}")).output());
     }
 
     @Test
