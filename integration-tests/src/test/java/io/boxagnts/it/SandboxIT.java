@@ -109,6 +109,30 @@ public class SandboxIT {
     }
 
     @Test
+    public void replacingAToolBundleSwitchesNewCallsAndLetsTheCallInFlightFinish() throws Exception {
+        Path first = TestBundles.toolBundle(Files.createTempDirectory("v1"), "swap", TestBundles.hostileModule("slow"),
+                "none", 60_000);
+        TestBundles.drop(first, plugins(), "swap.jar");
+        Tool old = awaitTool("swap");
+        java.util.concurrent.CompletableFuture<String> inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return old.invoke(new ToolRequest("in-flight", "{}")).output();
+            } catch (ToolException e) {
+                return e.toString();
+            }
+        });
+        Thread.sleep(200); // let the call start; it counts for a few seconds
+        assertFalse("the first call is still running when its bundle is replaced", inFlight.isDone());
+        Path second = TestBundles.toolBundle(Files.createTempDirectory("v2"), "swap", TestBundles.hostileModule("echo"),
+                "none", 5000);
+        TestBundles.drop(second, plugins(), "swap.jar");
+        Await.until("the new swap serves", () -> registry.tool("swap").map(t -> t.tool() != old).orElse(false));
+        assertEquals("{\"v\":2}", registry.tool("swap").orElseThrow().tool()
+                .invoke(new ToolRequest("new", "{\"v\":2}")).output());
+        assertEquals("{}", inFlight.get(Await.DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    @Test
     public void aModuleWithoutMemoryMaximumIsRefusedWithItsReason() throws Exception {
         Path jar = TestBundles.toolBundle(Files.createTempDirectory("tool"), "unbounded",
                 TestBundles.hostileModule("unbounded"), "none", 5000);

@@ -1,7 +1,5 @@
 package io.boxagnts.http;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import io.boxagnts.api.plugins.PluginRegistry;
 import io.boxagnts.api.sandbox.Sandbox;
 import io.boxagnts.api.tool.ToolRegistry;
@@ -11,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.Serial;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -32,7 +29,6 @@ public final class HealthServlet extends HttpServlet {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final transient Gson gson = new GsonBuilder().disableHtmlEscaping().create();
     private final transient HealthProbe probe;
 
     /** The sandbox is optional: health must answer while it is missing, starting or broken. */
@@ -55,11 +51,6 @@ public final class HealthServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Health health = probe.check(sandbox, plugins, tools);
-        response.setStatus(HttpServletResponse.SC_OK);
-        response.setContentType("application/json");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(gson.toJson(health));
+        JsonResponses.send(response, HttpServletResponse.SC_OK, probe.check(sandbox, plugins, tools));
     }
 }

@@ -1,7 +1,5 @@
 package io.boxagnts.http;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -19,8 +17,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Serial;
 import java.nio.charset.StandardCharsets;
+import java.io.Serial;
 import java.util.Locale;
 import java.util.UUID;
 import org.osgi.service.component.annotations.Activate;
@@ -44,7 +42,6 @@ public final class ToolsServlet extends HttpServlet {
     /** A tool input is at most 1 MiB; a little more for the JSON around it. */
     static final int MAX_BODY_BYTES = (1 << 20) + 4096;
 
-    private final transient Gson gson = new GsonBuilder().disableHtmlEscaping().create();
     private final transient ToolRegistry registry;
 
     @Activate
@@ -56,7 +53,7 @@ public final class ToolsServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo();
         if (path != null && !path.equals("/")) {
-            error(response, 404, "NOT_FOUND", "no such resource; GET /api/tools lists the tools");
+            JsonResponses.error(response, 404, "NOT_FOUND", "no such resource; GET /api/tools lists the tools");
             return;
         }
         JsonObject body = new JsonObject();
@@ -66,13 +63,13 @@ public final class ToolsServlet extends HttpServlet {
         }
         JsonArray refused = new JsonArray();
         for (RefusedTool refusal : registry.refused()) {
-            JsonObject entry = gson.toJsonTree(refusal).getAsJsonObject();
+            JsonObject entry = JsonResponses.GSON.toJsonTree(refusal).getAsJsonObject();
             entry.addProperty("state", "refused");
             refused.add(entry);
         }
         body.add("tools", tools);
         body.add("refused", refused);
-        json(response, 200, body);
+        JsonResponses.send(response, 200, body);
     }
 
     @Override
@@ -80,12 +77,12 @@ public final class ToolsServlet extends HttpServlet {
         String path = request.getPathInfo();
         String[] parts = path == null ? new String[0] : path.split("/");
         if (parts.length != 3 || !parts[2].equals("invoke")) {
-            error(response, 404, "NOT_FOUND", "POST /api/tools/{name}/invoke runs a tool");
+            JsonResponses.error(response, 404, "NOT_FOUND", "POST /api/tools/{name}/invoke runs a tool");
             return;
         }
         RegisteredTool tool = registry.tool(parts[1]).orElse(null);
         if (tool == null) {
-            error(response, 404, "NOT_FOUND", "no tool named '" + parts[1] + "'; GET /api/tools lists them");
+            JsonResponses.error(response, 404, "NOT_FOUND", "no tool named '" + parts[1] + "'; GET /api/tools lists them");
             return;
         }
         String input = body(request, response);
@@ -97,23 +94,23 @@ public final class ToolsServlet extends HttpServlet {
             JsonObject body = new JsonObject();
             body.add("result", JsonParser.parseString(result.output()));
             body.addProperty("durationMs", result.duration().toMillis());
-            json(response, 200, body);
+            JsonResponses.send(response, 200, body);
         } catch (ToolException e) {
             ToolError error = e.error();
-            error(response, status(error.kind()), error.kind().name(), error.message());
+            JsonResponses.error(response, status(error.kind()), error.kind().name(), error.message());
         }
     }
 
     /** The request body as text, or null after answering 413/400 when it is too large or not UTF-8 JSON text. */
     private String body(HttpServletRequest request, HttpServletResponse response) throws IOException {
         if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-            error(response, 413, "INVALID_INPUT", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+            JsonResponses.error(response, 413, "INVALID_INPUT", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
             return null;
         }
         try (InputStream in = request.getInputStream()) {
             byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
             if (bytes.length > MAX_BODY_BYTES) {
-                error(response, 413, "INVALID_INPUT", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+                JsonResponses.error(response, 413, "INVALID_INPUT", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
                 return null;
             }
             String text = new String(bytes, StandardCharsets.UTF_8);
@@ -152,22 +149,5 @@ public final class ToolsServlet extends HttpServlet {
         entry.addProperty("bundleVersion", tool.bundleVersion());
         entry.addProperty("state", "available");
         return entry;
-    }
-
-    private void error(HttpServletResponse response, int status, String kind, String message) throws IOException {
-        JsonObject error = new JsonObject();
-        error.addProperty("kind", kind);
-        error.addProperty("message", message);
-        JsonObject body = new JsonObject();
-        body.add("error", error);
-        json(response, status, body);
-    }
-
-    private void json(HttpServletResponse response, int status, JsonObject body) throws IOException {
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.setHeader("Cache-Control", "no-store");
-        response.getWriter().write(gson.toJson(body));
     }
 }

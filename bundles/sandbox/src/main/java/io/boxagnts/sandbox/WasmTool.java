@@ -72,8 +72,20 @@ final class WasmTool implements Tool {
         }
         try {
             return run(engine(timeout), input);
+        } catch (ToolException e) {
+            log(request, e.error());
+            throw e;
         } finally {
             runtime.calls().release();
+        }
+    }
+
+    /** Sandbox violations are the operator's business; a tool's own failures (bad input, no such file) are not. */
+    private void log(ToolRequest request, ToolError error) {
+        switch (error.kind()) {
+            case TOOL_FAILED, INVALID_INPUT -> LOG.debug("tool {} call {}: {}", spec.name(), request.callId(), error);
+            default -> LOG.warn("tool {} call {} stopped: {}: {}", spec.name(), request.callId(), error.kind(),
+                    error.message());
         }
     }
 

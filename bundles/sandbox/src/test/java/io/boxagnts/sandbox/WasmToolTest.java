@@ -114,6 +114,12 @@ class WasmToolTest {
     }
 
     @Test
+    void aModuleSeesNoEnvironmentVariables() throws Exception {
+        // It exits with the count it sees: 0 means a clean exit with no output, hence BAD_OUTPUT, not TOOL_FAILED.
+        assertEquals(ToolError.Kind.BAD_OUTPUT, failure(tool("environ"), "{}"));
+    }
+
+    @Test
     void callsBeyondTheConcurrencyCapAreTurnedAway() throws Exception {
         Semaphore one = new Semaphore(1);
         WasmTool loop = tool("loop", new ToolLimits(Duration.ofSeconds(2), 1 << 20, 1024), one);
