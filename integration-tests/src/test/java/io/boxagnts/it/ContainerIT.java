@@ -125,7 +125,7 @@ public class ContainerIT {
     @Test
     public void brokenJarsAreRefusedAndTheRuntimeKeepsServing() throws Exception {
         Path plugins = Path.of(context.getProperty("felix.fileinstall.dir"));
-        Path scratch = Files.createTempDirectory("broken");
+        Path scratch = TempDirs.create("broken");
         List<Path> broken = List.of(TestBundles.notAZip(scratch), TestBundles.unresolvable(scratch),
                 TestBundles.throwingActivator(scratch));
         ServiceTracker<Object, Object> greeters = tracker(TestBundles.GREETER);

@@ -31,7 +31,7 @@ public class DistributionIT {
 
     @BeforeClass
     public static void start() throws Exception {
-        Path root = Files.createTempDirectory("boxagnts-dist-it");
+        Path root = TempDirs.create("boxagnts-dist-it");
         workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
         plugins = Files.createDirectories(root.resolve("plugins")).toRealPath();
         port = freePort();
@@ -85,7 +85,7 @@ public class DistributionIT {
 
     @Test
     public void aBrokenPluginIsLoggedOnceWithItsReasonAndTheRuntimeKeepsServing() throws Exception {
-        Path scratch = Files.createTempDirectory("broken");
+        Path scratch = TempDirs.create("broken");
         TestBundles.drop(TestBundles.unresolvable(scratch), plugins, "unresolvable.jar");
         TestBundles.drop(TestBundles.notAZip(scratch), plugins, "garbage.jar");
         // The good fixture dropped last: once it is live, the watcher has long seen the broken ones.

@@ -30,7 +30,7 @@ final class RuntimeContainer {
     private RuntimeContainer() {}
 
     static Option[] options() throws IOException {
-        Path root = Files.createTempDirectory("boxagnts-it");
+        Path root = TempDirs.create("boxagnts-it");
         Path workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
         LaunchOptions launch = new LaunchOptions(workspace, "127.0.0.1", freePort(),
                 Files.createDirectories(root.resolve("data")).toRealPath(),

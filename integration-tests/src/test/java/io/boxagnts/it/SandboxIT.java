@@ -53,7 +53,7 @@ public class SandboxIT {
     }
 
     private Tool deploy(String name, String workspaceAccess, long timeoutMs) throws Exception {
-        Path jar = TestBundles.toolBundle(Files.createTempDirectory("tool"), name, TestBundles.hostileModule(name),
+        Path jar = TestBundles.toolBundle(TempDirs.create("tool"), name, TestBundles.hostileModule(name),
                 workspaceAccess, timeoutMs);
         TestBundles.drop(jar, plugins(), name + ".jar");
         return awaitTool(name);
@@ -98,7 +98,7 @@ public class SandboxIT {
     @Test
     public void writingThroughAReadOnlyGrantIsAPermissionError() throws Exception {
         byte[] writeFile = Files.readAllBytes(Path.of(System.getProperty("boxagnts.test.tools.wasm"), "write_file.wasm"));
-        Path jar = TestBundles.toolBundle(Files.createTempDirectory("tool"), "write_file_ro", writeFile, "read", 5000, 64);
+        Path jar = TestBundles.toolBundle(TempDirs.create("tool"), "write_file_ro", writeFile, "read", 5000, 64);
         TestBundles.drop(jar, plugins(), "write_file_ro.jar");
         Tool readOnlyWriter = awaitTool("write_file_ro");
         ToolException e = org.junit.Assert.assertThrows(ToolException.class, () -> readOnlyWriter.invoke(
@@ -110,7 +110,7 @@ public class SandboxIT {
 
     @Test
     public void replacingAToolBundleSwitchesNewCallsAndLetsTheCallInFlightFinish() throws Exception {
-        Path first = TestBundles.toolBundle(Files.createTempDirectory("v1"), "swap", TestBundles.hostileModule("slow"),
+        Path first = TestBundles.toolBundle(TempDirs.create("v1"), "swap", TestBundles.hostileModule("slow"),
                 "none", 60_000);
         TestBundles.drop(first, plugins(), "swap.jar");
         Tool old = awaitTool("swap");
@@ -123,7 +123,7 @@ public class SandboxIT {
         });
         Thread.sleep(200); // let the call start; it counts for a few seconds
         assertFalse("the first call is still running when its bundle is replaced", inFlight.isDone());
-        Path second = TestBundles.toolBundle(Files.createTempDirectory("v2"), "swap", TestBundles.hostileModule("echo"),
+        Path second = TestBundles.toolBundle(TempDirs.create("v2"), "swap", TestBundles.hostileModule("echo"),
                 "none", 5000);
         TestBundles.drop(second, plugins(), "swap.jar");
         Await.until("the new swap serves", () -> registry.tool("swap").map(t -> t.tool() != old).orElse(false));
@@ -134,7 +134,7 @@ public class SandboxIT {
 
     @Test
     public void aModuleWithoutMemoryMaximumIsRefusedWithItsReason() throws Exception {
-        Path jar = TestBundles.toolBundle(Files.createTempDirectory("tool"), "unbounded",
+        Path jar = TestBundles.toolBundle(TempDirs.create("tool"), "unbounded",
                 TestBundles.hostileModule("unbounded"), "none", 5000);
         TestBundles.drop(jar, plugins(), "unbounded.jar");
         Await.until("the unbounded tool is refused",
@@ -151,7 +151,7 @@ public class SandboxIT {
         for (Path jar : RuntimeContainer.toolBundles()) {
             TestBundles.drop(jar, plugins(), jar.getFileName().toString());
         }
-        Path outside = Files.writeString(Files.createTempDirectory("outside").resolve("secret.txt"), "top secret");
+        Path outside = Files.writeString(TempDirs.create("outside").resolve("secret.txt"), "top secret");
         Files.createSymbolicLink(workspace().resolve("link-out"), outside);
         Files.createSymbolicLink(workspace().resolve("dir-out"), outside.getParent());
         Files.writeString(workspace().resolve("notes.md"), "TODO: one\n");

@@ -19,7 +19,7 @@ public class SystemJdkIT {
 
     @Test
     public void aSystemJdkRunsTheOptimizedEngineToo() throws Exception {
-        Path root = Files.createTempDirectory("boxagnts-jdk-it");
+        Path root = TempDirs.create("boxagnts-jdk-it");
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
