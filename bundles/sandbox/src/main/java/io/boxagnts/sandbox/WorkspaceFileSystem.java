@@ -52,6 +52,8 @@ final class WorkspaceFileSystem implements FileSystem {
      * change it makes clears the cache.
      */
     private final Map<Path, Path> realPaths = new ConcurrentHashMap<>();
+    /** Attributes read during this call, per real path; cleared with {@link #realPaths}, and by every write. */
+    private final Map<AttributeKey, Map<String, Object>> attributeCache = new ConcurrentHashMap<>();
     /** The first operation this call was refused, in words: the likely cause when the tool then fails. */
     private final AtomicReference<String> firstDenial = new AtomicReference<>();
 
@@ -96,7 +98,7 @@ final class WorkspaceFileSystem implements FileSystem {
     public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
             throws IOException {
         try {
-            return host.readAttributes(resolve(path, options), attributes, options);
+            return attributes(resolve(path, options), attributes, options);
         } catch (OutsideWorkspaceException e) {
             // A link inside that points outside: describe the link itself, never its target. (A directory listing
             // stats every entry, and one such link must not make the whole listing fail.) Not a denial then.
@@ -110,6 +112,7 @@ final class WorkspaceFileSystem implements FileSystem {
     @Override
     public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
         requireWritable(path);
+        changed();
         host.setAttribute(resolve(path, options), attribute, value, options);
     }
 
@@ -258,6 +261,39 @@ final class WorkspaceFileSystem implements FileSystem {
         return host.startsWith(root) ? "/" + root.relativize(host) : path.toString();
     }
 
+    /**
+     * Attributes of a resolved path. GraalWasm asks for one attribute per call, ten per directory entry; the first
+     * request reads all of the "unix" view (a superset of "basic" and "posix") once, the rest are answered from it.
+     */
+    private Map<String, Object> attributes(Path real, String attributes, LinkOption... options) throws IOException {
+        int colon = attributes.indexOf(':');
+        String view = colon < 0 ? "basic" : attributes.substring(0, colon);
+        String names = colon < 0 ? attributes : attributes.substring(colon + 1);
+        if (!(view.equals("basic") || view.equals("posix") || view.equals("unix")) || names.contains("*")) {
+            return host.readAttributes(real, attributes, options);
+        }
+        boolean noFollow = Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS);
+        Map<String, Object> all = attributeCache.get(new AttributeKey(real, noFollow));
+        if (all == null) {
+            try {
+                all = host.readAttributes(real, "unix:*", options);
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                return host.readAttributes(real, attributes, options); // no unix view on this platform
+            }
+            attributeCache.put(new AttributeKey(real, noFollow), all);
+        }
+        Map<String, Object> answer = new java.util.HashMap<>();
+        for (String name : names.split(",")) {
+            if (!all.containsKey(name)) {
+                return host.readAttributes(real, attributes, options);
+            }
+            answer.put(name, all.get(name));
+        }
+        return answer;
+    }
+
+    private record AttributeKey(Path path, boolean noFollow) {}
+
     /** Like {@code toRealPath}, remembered for this call. */
     private Path realPath(Path absolute) throws IOException {
         Path known = realPaths.get(absolute);
@@ -270,6 +306,7 @@ final class WorkspaceFileSystem implements FileSystem {
 
     private void changed() {
         realPaths.clear();
+        attributeCache.clear();
     }
 
     /** Said as "no such file": the guest learns nothing about the host beyond its workspace. */
@@ -310,6 +347,7 @@ final class WorkspaceFileSystem implements FileSystem {
 
         @Override
         public int write(ByteBuffer src) throws IOException {
+            changed();
             return delegate.write(src);
         }
 
@@ -331,6 +369,7 @@ final class WorkspaceFileSystem implements FileSystem {
 
         @Override
         public SeekableByteChannel truncate(long size) throws IOException {
+            changed();
             delegate.truncate(size);
             return this;
         }

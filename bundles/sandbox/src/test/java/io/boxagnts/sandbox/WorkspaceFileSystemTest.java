@@ -127,6 +127,19 @@ class WorkspaceFileSystemTest {
     }
 
     @Test
+    void attributesFollowTheCallsOwnWrites() throws IOException {
+        WorkspaceFileSystem fs = fs(true);
+        Path a = workspace.resolve("a.txt");
+        assertEquals(6L, fs.readAttributes(a, "size").get("size"));
+        assertEquals(Boolean.TRUE, fs.readAttributes(a, "unix:isRegularFile").get("isRegularFile"));
+        try (SeekableByteChannel channel = fs.newByteChannel(a, options(StandardOpenOption.WRITE, StandardOpenOption.APPEND))) {
+            channel.write(ByteBuffer.wrap(" and more".getBytes()));
+        }
+        assertEquals(15L, fs.readAttributes(a, "size").get("size"));
+        assertTrue(fs.readAttributes(a, "unix:ino").containsKey("ino"));
+    }
+
+    @Test
     void openFilesAreCapped() throws IOException {
         WorkspaceFileSystem fs = fs(false);
         List<SeekableByteChannel> open = new ArrayList<>();
