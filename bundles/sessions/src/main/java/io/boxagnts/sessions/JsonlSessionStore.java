@@ -50,7 +50,8 @@ public final class JsonlSessionStore implements SessionStore {
         this(Path.of(context.getProperty(RuntimeProperties.DATA_DIR), "sessions"), Clock.systemUTC());
     }
 
-    JsonlSessionStore(Path dir, Clock clock) throws IOException {
+    /** A store over {@code dir}, outside OSGi too (tests of other bundles, tools). */
+    public JsonlSessionStore(Path dir, Clock clock) throws IOException {
         this.dir = Files.createDirectories(dir);
         this.clock = clock;
     }
@@ -118,6 +119,21 @@ public final class JsonlSessionStore implements SessionStore {
     /** One line, one write, forced to disk. A line left half-written by a crash is closed off first. */
     private void writeLine(String id, String json) throws IOException {
         Path file = file(id);
+        boolean interrupted = Thread.interrupted();
+        try {
+            writeLine(id, file, json);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Runs with the thread's interrupt cleared: file channels close themselves when their thread is interrupted, and
+     * a cancelled turn must still log how it ended.
+     */
+    private void writeLine(String id, Path file, String json) throws IOException {
         synchronized (lock(id)) {
             if (!Files.exists(file)) {
                 throw noSuchSession(id);
@@ -144,7 +160,15 @@ public final class JsonlSessionStore implements SessionStore {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String text;
+        boolean interrupted = Thread.interrupted(); // as for writes: reading must not fail because a turn is cancelled
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Optional<SessionLog> log = SessionLog.parse(text, file.getFileName().toString());
         if (log.isEmpty()) {
             LOG.warn("session file {} has no readable header; it is left alone", file);

@@ -99,6 +99,20 @@ class JsonlSessionStoreTest {
     }
 
     @Test
+    void anInterruptedThreadStillWritesAndReads() throws Exception {
+        SessionInfo session = store.create("cancelled");
+        AgentEvent event = new AgentEvent.Error(session.id(), Instant.parse("2026-11-24T00:00:00Z"), "stopped by the user");
+        Thread.currentThread().interrupt();
+        try {
+            store.append(session.id(), event);
+            assertEquals(List.of(event), store.events(session.id()));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void idsCannotNameFilesOutsideTheSessionsFolder() {
         assertThrows(IllegalArgumentException.class, () -> store.events("../../etc/passwd"));
         assertThrows(IllegalArgumentException.class,

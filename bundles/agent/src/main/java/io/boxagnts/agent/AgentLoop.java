@@ -1,0 +1,272 @@
+package io.boxagnts.agent;
+
+import io.boxagnts.api.agent.AgentEvent;
+import io.boxagnts.api.agent.AgentEvent.StopReason;
+import io.boxagnts.api.model.ChatDelta;
+import io.boxagnts.api.model.ChatMessage;
+import io.boxagnts.api.model.ChatRequest;
+import io.boxagnts.api.model.ChatResponse;
+import io.boxagnts.api.model.ModelException;
+import io.boxagnts.api.model.ModelProvider;
+import io.boxagnts.api.model.ToolCall;
+import io.boxagnts.api.model.ToolDefinition;
+import io.boxagnts.api.model.Usage;
+import io.boxagnts.api.session.SessionStore;
+import io.boxagnts.api.tool.RegisteredTool;
+import io.boxagnts.api.tool.ToolError;
+import io.boxagnts.api.tool.ToolException;
+import io.boxagnts.api.tool.ToolRegistry;
+import io.boxagnts.api.tool.ToolRequest;
+import io.boxagnts.api.tool.ToolResult;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+
+/**
+ * Runs user turns of one session. Live events (every text delta) go to the caller's sink; completed events (the
+ * step's whole text, tool calls, results, approvals, errors, the turn's end) also go to the session log, each on disk
+ * before the turn moves on. Cancel a turn by interrupting the thread that runs it.
+ */
+final class AgentLoop {
+
+    /**
+     * @param maxSteps model calls per turn
+     * @param repeatedFailures the same failing call (tool and arguments) this often stops the turn
+     * @param approvalTimeout how long an approval request waits before it counts as denied
+     * @param contextTokens the model's context window when the provider does not say (tokens, ~4 characters each)
+     */
+    record Settings(int maxSteps, int repeatedFailures, Duration approvalTimeout, int contextTokens) {
+        static final Settings DEFAULT = new Settings(25, 3, Duration.ofMinutes(5), 32_768);
+    }
+
+    private final ModelProvider provider;
+    private final String model;
+    private final ToolRegistry tools;
+    private final SessionStore sessions;
+    private final Settings settings;
+    private final Clock clock;
+
+    AgentLoop(ModelProvider provider, String model, ToolRegistry tools, SessionStore sessions, Settings settings,
+            Clock clock) {
+        this.provider = provider;
+        this.model = model;
+        this.tools = tools;
+        this.sessions = sessions;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Runs one turn to its end and says why it ended. */
+    StopReason turn(String sessionId, String systemPrompt, String userText, Permissions permissions,
+            ApprovalGate approvals, Consumer<AgentEvent> sink) throws IOException {
+        long started = System.nanoTime();
+        Turn turn = new Turn(sessionId, permissions, approvals, sink);
+        turn.record(new AgentEvent.UserMessage(sessionId, clock.instant(), userText));
+        StopReason reason;
+        try {
+            reason = turn.run(systemPrompt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reason = StopReason.CANCELLED;
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        boolean interrupted = Thread.interrupted(); // the log must still be written when a turn was cancelled
+        try {
+            turn.record(new AgentEvent.TurnFinished(sessionId, clock.instant(), reason, turn.usage,
+                    Duration.ofNanos(System.nanoTime() - started).toMillis()));
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return reason;
+    }
+
+    /** The state of one turn. */
+    private final class Turn {
+
+        final String sessionId;
+        final Permissions permissions;
+        final ApprovalGate approvals;
+        final Consumer<AgentEvent> sink;
+        final Map<String, Integer> failures = new HashMap<>();
+        Usage usage = Usage.NONE;
+        boolean toldAboutContext;
+
+        Turn(String sessionId, Permissions permissions, ApprovalGate approvals, Consumer<AgentEvent> sink) {
+            this.sessionId = sessionId;
+            this.permissions = permissions;
+            this.approvals = approvals;
+            this.sink = sink;
+        }
+
+        StopReason run(String systemPrompt) throws IOException, InterruptedException {
+            List<RegisteredTool> offered = tools.tools().stream().filter(t -> permissions.offers(t.spec())).toList();
+            List<ToolDefinition> definitions = offered.stream().map(t -> new ToolDefinition(t.spec().name(),
+                    t.spec().description(), t.spec().inputSchema())).toList();
+            for (int step = 0; step < settings.maxSteps(); step++) {
+                List<ChatMessage> messages = new ArrayList<>();
+                messages.add(ChatMessage.system(systemPrompt));
+                messages.addAll(ContextWindow.fit(History.messages(sessions.events(sessionId)),
+                        settings.contextTokens(), this::tellOnceAboutContext));
+                ChatResponse response;
+                try {
+                    response = provider.chat(new ChatRequest(model, messages, definitions, 0),
+                            delta -> live(delta));
+                } catch (ModelException e) {
+                    if (e.kind() == ModelException.Kind.CANCELLED || Thread.currentThread().isInterrupted()) {
+                        return StopReason.CANCELLED;
+                    }
+                    record(new AgentEvent.Error(sessionId, clock.instant(), e.getMessage()));
+                    return StopReason.ERROR;
+                }
+                usage = usage.plus(response.usage());
+                if (!response.message().text().isEmpty()) {
+                    record(new AgentEvent.TextDelta(sessionId, clock.instant(), response.message().text()), false);
+                }
+                List<ToolCall> calls = response.message().toolCalls();
+                if (Thread.currentThread().isInterrupted()) {
+                    return StopReason.CANCELLED; // stopped while the model answered: run none of its calls
+                }
+                if (calls.isEmpty()) {
+                    return StopReason.COMPLETED;
+                }
+                if (runTools(calls)) {
+                    return StopReason.LOOP_DETECTED;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    return StopReason.CANCELLED;
+                }
+            }
+            tell("Stopped after " + settings.maxSteps() + " model steps without a final answer.");
+            return StopReason.MAX_STEPS;
+        }
+
+        /** Starts, approves and runs the step's calls; independent calls run in parallel. True when a loop shows. */
+        private boolean runTools(List<ToolCall> calls) throws IOException, InterruptedException {
+            for (ToolCall call : calls) {
+                record(new AgentEvent.ToolCallStarted(sessionId, clock.instant(), call.id(), call.name(), call.arguments()));
+            }
+            List<Future<AgentEvent.ToolCallFinished>> running = new ArrayList<>();
+            try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (ToolCall call : calls) {
+                    AgentEvent.ToolCallFinished refusal = authorize(call);
+                    running.add(refusal != null ? java.util.concurrent.CompletableFuture.completedFuture(refusal)
+                            : executor.submit(() -> execute(call)));
+                }
+                boolean loop = false;
+                for (int i = 0; i < calls.size(); i++) {
+                    AgentEvent.ToolCallFinished finished;
+                    try {
+                        finished = running.get(i).get();
+                    } catch (ExecutionException e) {
+                        finished = finished(calls.get(i), null, new ToolError(ToolError.Kind.INTERNAL,
+                                String.valueOf(e.getCause())), 0);
+                    } catch (InterruptedException e) {
+                        running.forEach(f -> f.cancel(true));
+                        throw e;
+                    }
+                    record(finished);
+                    if (finished.error() != null) {
+                        String key = calls.get(i).name() + " " + calls.get(i).arguments();
+                        loop |= failures.merge(key, 1, Integer::sum) >= settings.repeatedFailures();
+                    }
+                }
+                if (loop) {
+                    tell("Stopped: the model repeated the same failing tool call " + settings.repeatedFailures()
+                            + " times.");
+                }
+                return loop;
+            }
+        }
+
+        /** Null when the call may run; otherwise the finished event that says why it did not. */
+        private AgentEvent.ToolCallFinished authorize(ToolCall call) throws IOException, InterruptedException {
+            RegisteredTool tool = tools.tool(call.name()).orElse(null);
+            if (tool == null) {
+                return finished(call, null, new ToolError(ToolError.Kind.UNAVAILABLE,
+                        "there is no tool named '" + call.name() + "'"), 0);
+            }
+            return switch (permissions.decide(tool.spec())) {
+                case RUN -> null;
+                case REFUSE -> finished(call, null, new ToolError(ToolError.Kind.PERMISSION_DENIED,
+                        call.name() + " is not allowed in this session"), 0);
+                case ASK -> {
+                    AgentEvent.ApprovalRequested request = new AgentEvent.ApprovalRequested(sessionId, clock.instant(),
+                            call.id(), call.name(), call.arguments());
+                    record(request);
+                    boolean approved = approvals.approve(request, settings.approvalTimeout());
+                    record(new AgentEvent.ApprovalDecided(sessionId, clock.instant(), call.id(), approved, "user"));
+                    yield approved ? null : finished(call, null, new ToolError(ToolError.Kind.PERMISSION_DENIED,
+                            "the user did not approve " + call.name()), 0);
+                }
+            };
+        }
+
+        private AgentEvent.ToolCallFinished execute(ToolCall call) {
+            long started = System.nanoTime();
+            RegisteredTool tool = tools.tool(call.name()).orElse(null);
+            if (tool == null) {
+                return finished(call, null, new ToolError(ToolError.Kind.UNAVAILABLE, "the tool went away"), 0);
+            }
+            try {
+                ToolResult result = tool.tool().invoke(new ToolRequest(call.id(), call.arguments()));
+                return finished(call, result.output(), null, result.duration().toMillis());
+            } catch (ToolException e) {
+                return finished(call, null, e.error(), (System.nanoTime() - started) / 1_000_000);
+            } catch (RuntimeException e) {
+                return finished(call, null, new ToolError(ToolError.Kind.INTERNAL, e.toString()),
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+        }
+
+        private AgentEvent.ToolCallFinished finished(ToolCall call, String output, ToolError error, long millis) {
+            return new AgentEvent.ToolCallFinished(sessionId, clock.instant(), call.id(), output, error, millis);
+        }
+
+        private void live(ChatDelta delta) {
+            if (delta instanceof ChatDelta.Text text) {
+                sink.accept(new AgentEvent.TextDelta(sessionId, clock.instant(), text.text()));
+            }
+        }
+
+        private void tellOnceAboutContext(String message) {
+            if (!toldAboutContext) {
+                toldAboutContext = true;
+                tell(message);
+            }
+        }
+
+        /** Something the user must read, in the log and live. */
+        private void tell(String message) {
+            try {
+                record(new AgentEvent.Error(sessionId, clock.instant(), message));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void record(AgentEvent event) throws IOException {
+            record(event, true);
+        }
+
+        /** Logs a completed event; live text was already sent delta by delta, so a step's whole text is not resent. */
+        void record(AgentEvent event, boolean live) throws IOException {
+            sessions.append(sessionId, event);
+            if (live) {
+                sink.accept(event);
+            }
+        }
+    }
+}

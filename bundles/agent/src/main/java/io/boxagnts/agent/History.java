@@ -1,0 +1,50 @@
+package io.boxagnts.agent;
+
+import io.boxagnts.api.agent.AgentEvent;
+import io.boxagnts.api.model.ChatMessage;
+import io.boxagnts.api.model.ToolCall;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The conversation as the model sees it, rebuilt from a session's events. A step is logged as its text (one
+ * coalesced delta), the tool calls it started, then their results; the assistant message of the step is complete
+ * when its first result (or the next user message, or the end of the turn) comes.
+ */
+final class History {
+
+    private History() {}
+
+    static List<ChatMessage> messages(List<AgentEvent> events) {
+        List<ChatMessage> messages = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        List<ToolCall> calls = new ArrayList<>();
+        for (AgentEvent event : events) {
+            switch (event) {
+                case AgentEvent.UserMessage user -> {
+                    flush(messages, text, calls);
+                    messages.add(ChatMessage.user(user.text()));
+                }
+                case AgentEvent.TextDelta delta -> text.append(delta.text());
+                case AgentEvent.ToolCallStarted started ->
+                        calls.add(new ToolCall(started.callId(), started.tool(), started.arguments()));
+                case AgentEvent.ToolCallFinished finished -> {
+                    flush(messages, text, calls);
+                    messages.add(ChatMessage.toolResult(finished.callId(), ToolResults.forModel(finished)));
+                }
+                case AgentEvent.TurnFinished turn -> flush(messages, text, calls);
+                default -> { }
+            }
+        }
+        flush(messages, text, calls);
+        return messages;
+    }
+
+    private static void flush(List<ChatMessage> messages, StringBuilder text, List<ToolCall> calls) {
+        if (text.length() > 0 || !calls.isEmpty()) {
+            messages.add(ChatMessage.assistant(text.toString(), List.copyOf(calls)));
+            text.setLength(0);
+            calls.clear();
+        }
+    }
+}

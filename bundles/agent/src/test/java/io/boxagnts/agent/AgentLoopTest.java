@@ -1,0 +1,296 @@
+package io.boxagnts.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.boxagnts.api.agent.AgentEvent;
+import io.boxagnts.api.agent.AgentEvent.StopReason;
+import io.boxagnts.api.model.ChatDelta;
+import io.boxagnts.api.model.ChatListener;
+import io.boxagnts.api.model.ChatMessage;
+import io.boxagnts.api.model.ChatRequest;
+import io.boxagnts.api.model.ChatResponse;
+import io.boxagnts.api.model.ModelException;
+import io.boxagnts.api.model.ModelInfo;
+import io.boxagnts.api.model.ModelProvider;
+import io.boxagnts.api.model.ToolCall;
+import io.boxagnts.api.model.Usage;
+import io.boxagnts.api.tool.RefusedTool;
+import io.boxagnts.api.tool.RegisteredTool;
+import io.boxagnts.api.tool.Tool;
+import io.boxagnts.api.tool.ToolError;
+import io.boxagnts.api.tool.ToolException;
+import io.boxagnts.api.tool.ToolPermissions;
+import io.boxagnts.api.tool.ToolRegistry;
+import io.boxagnts.api.tool.ToolRequest;
+import io.boxagnts.api.tool.ToolResult;
+import io.boxagnts.api.tool.ToolSpec;
+import io.boxagnts.sessions.JsonlSessionStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The loop's decisions, with a scripted model (the provider SPI answering from a script, as a model would) and Java
+ * tools, over the real session store.
+ */
+class AgentLoopTest {
+
+    /** Answers each chat with the next scripted response, streaming its text first; records every request. */
+    static final class ScriptedModel implements ModelProvider {
+        final Deque<Function<ChatRequest, ChatResponse>> script = new ArrayDeque<>();
+        final List<ChatRequest> requests = new CopyOnWriteArrayList<>();
+
+        ScriptedModel then(Function<ChatRequest, ChatResponse> step) {
+            script.add(step);
+            return this;
+        }
+
+        @Override
+        public String id() {
+            return "scripted";
+        }
+
+        @Override
+        public List<ModelInfo> models() {
+            return List.of(new ModelInfo("scripted", "m", 0));
+        }
+
+        @Override
+        public ChatResponse chat(ChatRequest request, ChatListener listener) throws ModelException {
+            requests.add(request);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new ModelException(ModelException.Kind.CANCELLED, "cancelled");
+            }
+            ChatResponse response = script.isEmpty() ? text("(script exhausted)") : script.poll().apply(request);
+            for (String word : response.message().text().split("(?<= )")) {
+                if (!word.isEmpty()) {
+                    listener.onDelta(new ChatDelta.Text(word));
+                }
+            }
+            return response;
+        }
+    }
+
+    static ChatResponse text(String text) {
+        return new ChatResponse(ChatMessage.assistant(text, List.of()), ChatResponse.FinishReason.STOP, new Usage(10, 2));
+    }
+
+    static ChatResponse calls(ToolCall... calls) {
+        return new ChatResponse(ChatMessage.assistant("", List.of(calls)), ChatResponse.FinishReason.TOOL_CALLS,
+                new Usage(10, 5));
+    }
+
+    /** A Java tool, as a DS component would register it. */
+    record JavaTool(ToolSpec spec, Function<String, String> body, List<String> inputs) implements Tool {
+        JavaTool(String name, ToolPermissions permissions, Function<String, String> body) {
+            this(new ToolSpec(name, name + " tool", null, permissions, null, "1"), body, new CopyOnWriteArrayList<>());
+        }
+
+        @Override
+        public ToolResult invoke(ToolRequest request) throws ToolException {
+            inputs.add(request.input());
+            String output = body.apply(request.input());
+            if (output.startsWith("FAIL")) {
+                throw new ToolException(ToolError.Kind.TOOL_FAILED, output);
+            }
+            return new ToolResult(output, Duration.ofMillis(1));
+        }
+    }
+
+    record Tools(List<JavaTool> all) implements ToolRegistry {
+        @Override
+        public List<RegisteredTool> tools() {
+            return all.stream().map(t -> new RegisteredTool(t, "test", "1")).toList();
+        }
+
+        @Override
+        public Optional<RegisteredTool> tool(String name) {
+            return tools().stream().filter(t -> t.spec().name().equals(name)).findFirst();
+        }
+
+        @Override
+        public List<RefusedTool> refused() {
+            return List.of();
+        }
+    }
+
+    @TempDir
+    Path dir;
+
+    private JsonlSessionStore sessions;
+    private String session;
+    private final List<AgentEvent> live = new CopyOnWriteArrayList<>();
+    private final JavaTool grep = new JavaTool("grep", ToolPermissions.READ, in -> "{\"matches\":[\"README.md:2\"]}");
+    private final JavaTool edit = new JavaTool("edit_file", ToolPermissions.WRITE, in -> "{\"replacements\":1}");
+
+    @BeforeEach
+    void setUp() throws Exception {
+        sessions = new JsonlSessionStore(dir, Clock.systemUTC());
+        session = sessions.create("test").id();
+    }
+
+    private StopReason turn(ScriptedModel model, Permissions permissions, ApprovalGate gate, String text,
+            AgentLoop.Settings settings, JavaTool... tools) throws Exception {
+        AgentLoop loop = new AgentLoop(model, "m", new Tools(List.of(tools)), sessions, settings, Clock.systemUTC());
+        return loop.turn(session, "You are a coding agent.", text, permissions, gate, live::add);
+    }
+
+    private StopReason turn(ScriptedModel model, Permissions permissions, ApprovalGate gate, JavaTool... tools)
+            throws Exception {
+        return turn(model, permissions, gate, "find the TODOs and fix the typo", AgentLoop.Settings.DEFAULT, tools);
+    }
+
+    private List<Class<?>> logged() throws Exception {
+        return sessions.events(session).stream().<Class<?>>map(Object::getClass).toList();
+    }
+
+    @Test
+    void aPlainAnswerStreamsAndIsLoggedOnce() throws Exception {
+        ScriptedModel model = new ScriptedModel().then(r -> text("All good here."));
+        assertEquals(StopReason.COMPLETED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, grep));
+        assertEquals(List.of(AgentEvent.UserMessage.class, AgentEvent.TextDelta.class, AgentEvent.TurnFinished.class),
+                logged());
+        assertEquals("All good here.", ((AgentEvent.TextDelta) sessions.events(session).get(1)).text());
+        assertEquals(3, live.stream().filter(e -> e instanceof AgentEvent.TextDelta).count(), "live deltas");
+        AgentEvent.TurnFinished end = (AgentEvent.TurnFinished) sessions.events(session).get(2);
+        assertEquals(new Usage(10, 2), end.usage());
+    }
+
+    @Test
+    void toolResultsGoBackToTheModelInTheWireOrder() throws Exception {
+        ScriptedModel model = new ScriptedModel()
+                .then(r -> calls(new ToolCall("c1", "grep", "{\"pattern\":\"TODO\"}")))
+                .then(r -> text("Found one TODO in README.md."));
+        assertEquals(StopReason.COMPLETED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, grep));
+        assertEquals(List.of("{\"pattern\":\"TODO\"}"), grep.inputs());
+        List<ChatMessage> second = model.requests.get(1).messages();
+        assertEquals(ChatMessage.Role.SYSTEM, second.get(0).role());
+        assertEquals(ChatMessage.Role.USER, second.get(1).role());
+        assertEquals(List.of(new ToolCall("c1", "grep", "{\"pattern\":\"TODO\"}")), second.get(2).toolCalls());
+        assertEquals("c1", second.get(3).toolCallId());
+        assertEquals("{\"matches\":[\"README.md:2\"]}", second.get(3).text());
+        assertEquals(List.of("grep"), model.requests.get(0).tools().stream().map(t -> t.name()).toList());
+    }
+
+    @Test
+    void aWriteWaitsForApprovalAndADenialKeepsTheFileUntouched() throws Exception {
+        ScriptedModel denied = new ScriptedModel()
+                .then(r -> calls(new ToolCall("c1", "edit_file", "{\"path\":\"README.md\"}")))
+                .then(r -> text("Understood, I left it."));
+        assertEquals(StopReason.COMPLETED, turn(denied, Permissions.DEFAULT, ApprovalGate.DENY_ALL, grep, edit));
+        assertTrue(edit.inputs().isEmpty());
+        assertTrue(logged().contains(AgentEvent.ApprovalRequested.class));
+        AgentEvent.ToolCallFinished refused = sessions.events(session).stream()
+                .filter(e -> e instanceof AgentEvent.ToolCallFinished).map(e -> (AgentEvent.ToolCallFinished) e)
+                .findFirst().orElseThrow();
+        assertEquals(ToolError.Kind.PERMISSION_DENIED, refused.error().kind());
+
+        ScriptedModel approved = new ScriptedModel()
+                .then(r -> calls(new ToolCall("c2", "edit_file", "{\"path\":\"README.md\"}")))
+                .then(r -> text("Fixed."));
+        assertEquals(StopReason.COMPLETED, turn(approved, Permissions.DEFAULT, (request, timeout) -> true, grep, edit));
+        assertEquals(List.of("{\"path\":\"README.md\"}"), edit.inputs());
+    }
+
+    @Test
+    void planModeDoesNotOfferWritesAndDenyRulesWin() throws Exception {
+        ScriptedModel model = new ScriptedModel().then(r -> text("Plan: edit README.md."));
+        turn(model, new Permissions(Permissions.Mode.PLAN, Set.of("edit_file"), Set.of()), ApprovalGate.DENY_ALL,
+                grep, edit);
+        assertEquals(List.of("grep"), model.requests.get(0).tools().stream().map(t -> t.name()).toList());
+        ScriptedModel denied = new ScriptedModel().then(r -> text("ok"));
+        turn(denied, new Permissions(Permissions.Mode.AUTO_EDIT, Set.of("grep"), Set.of("grep")), ApprovalGate.DENY_ALL,
+                grep, edit);
+        assertEquals(List.of("edit_file"), denied.requests.get(0).tools().stream().map(t -> t.name()).toList());
+    }
+
+    @Test
+    void independentCallsOfOneStepRunInParallel() throws Exception {
+        CountDownLatch both = new CountDownLatch(2);
+        Function<String, String> meet = in -> {
+            both.countDown();
+            try {
+                return both.await(10, TimeUnit.SECONDS) ? "{\"met\":true}" : "FAIL: ran alone";
+            } catch (InterruptedException e) {
+                return "FAIL: interrupted";
+            }
+        };
+        JavaTool left = new JavaTool("left", ToolPermissions.READ, meet);
+        JavaTool right = new JavaTool("right", ToolPermissions.READ, meet);
+        ScriptedModel model = new ScriptedModel()
+                .then(r -> calls(new ToolCall("a", "left", "{}"), new ToolCall("b", "right", "{}")))
+                .then(r -> text("done"));
+        assertEquals(StopReason.COMPLETED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, left, right));
+        assertTrue(sessions.events(session).stream().filter(e -> e instanceof AgentEvent.ToolCallFinished)
+                .allMatch(e -> ((AgentEvent.ToolCallFinished) e).error() == null));
+    }
+
+    @Test
+    void theSameFailingCallRepeatedStopsTheTurn() throws Exception {
+        JavaTool broken = new JavaTool("read_file", ToolPermissions.READ, in -> "FAIL: no such file");
+        ScriptedModel model = new ScriptedModel();
+        for (int i = 0; i < 10; i++) {
+            model.then(r -> calls(new ToolCall("c" + r.messages().size(), "read_file", "{\"path\":\"nope\"}")));
+        }
+        assertEquals(StopReason.LOOP_DETECTED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, broken));
+        assertEquals(3, broken.inputs().size());
+    }
+
+    @Test
+    void aTurnStopsAtTheStepLimit() throws Exception {
+        ScriptedModel model = new ScriptedModel();
+        for (int i = 0; i < 10; i++) {
+            int n = i;
+            model.then(r -> calls(new ToolCall("c" + n, "grep", "{\"pattern\":\"" + n + "\"}")));
+        }
+        AgentLoop.Settings three = new AgentLoop.Settings(3, 3, Duration.ofSeconds(1), 32_768);
+        assertEquals(StopReason.MAX_STEPS, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, "go", three, grep));
+        assertEquals(3, model.requests.size());
+    }
+
+    @Test
+    void aCancelledTurnEndsAndIsStillLogged() throws Exception {
+        ScriptedModel model = new ScriptedModel().then(r -> {
+            Thread.currentThread().interrupt(); // the user pressed stop while the model was answering
+            return text("partial");
+        }).then(r -> text("never"));
+        JavaTool slow = new JavaTool("grep", ToolPermissions.READ, in -> "{}");
+        model.script.addFirst(r -> calls(new ToolCall("c1", "grep", "{}")));
+        StopReason reason = turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, slow);
+        Thread.interrupted();
+        assertEquals(StopReason.CANCELLED, reason);
+        assertEquals(AgentEvent.TurnFinished.class, logged().get(logged().size() - 1));
+    }
+
+    @Test
+    void oldToolOutputsAreDroppedToFitTheContextWindowAndTheUserIsTold() throws Exception {
+        JavaTool big = new JavaTool("read_file", ToolPermissions.READ, in -> "{\"content\":\"" + "x".repeat(20_000) + "\"}");
+        ScriptedModel model = new ScriptedModel()
+                .then(r -> calls(new ToolCall("c1", "read_file", "{\"path\":\"a\"}")))
+                .then(r -> calls(new ToolCall("c2", "read_file", "{\"path\":\"b\"}")))
+                .then(r -> text("done"));
+        AgentLoop.Settings small = new AgentLoop.Settings(10, 3, Duration.ofSeconds(1), 8_000);
+        assertEquals(StopReason.COMPLETED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, "read", small, big));
+        List<ChatMessage> last = model.requests.get(2).messages();
+        assertEquals(ContextWindow.DROPPED, last.stream().filter(m -> m.role() == ChatMessage.Role.TOOL)
+                .findFirst().orElseThrow().text());
+        assertTrue(sessions.events(session).stream().anyMatch(e -> e instanceof AgentEvent.Error error
+                && error.message().contains("context window")));
+        assertFalse(live.isEmpty());
+    }
+}
