@@ -34,7 +34,7 @@ final class RuntimeContainer {
         Path workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
         LaunchOptions launch = new LaunchOptions(workspace, "127.0.0.1", freePort(),
                 Files.createDirectories(root.resolve("data")).toRealPath(),
-                Files.createDirectories(root.resolve("plugins")).toRealPath());
+                Files.createDirectories(root.resolve("plugins")).toRealPath(), "");
         Map<String, Object> properties = FrameworkProperties.of(launch, BuildInfo.load(), System.currentTimeMillis());
 
         List<Option> options = new ArrayList<>();

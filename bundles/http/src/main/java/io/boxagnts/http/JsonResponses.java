@@ -3,14 +3,20 @@ package io.boxagnts.http;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializer;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 /** How every BoxAgnts endpoint answers: JSON, UTF-8, never cached; errors as {@code {"error":{kind,message}}}. */
 final class JsonResponses {
 
-    static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    /** Instants as ISO-8601 text: Gson cannot reach into java.time's fields, and clients read ISO dates anyway. */
+    static final Gson GSON = new GsonBuilder().disableHtmlEscaping()
+            .registerTypeAdapter(Instant.class, (JsonSerializer<Instant>) (at, type, context) -> new JsonPrimitive(at.toString()))
+            .create();
 
     private JsonResponses() {}
 

@@ -24,6 +24,8 @@ final class CommandLine {
               --host ADDR           address to bind to (default: 127.0.0.1, reachable from this machine only)
               --data-dir DIR        sessions, configuration and caches (default: ~/.boxagnts)
               --plugins-dir DIR     hot-deploy folder for tool bundles (default: the distribution's plugins/)
+              --model-url URL       an OpenAI-compatible server to use besides those found on their default ports
+                                    (e.g. http://127.0.0.1:8081/v1)
               --help                print this help and exit
               --version             print the version and exit
 
@@ -40,7 +42,7 @@ final class CommandLine {
     record Version() implements Command {}
 
     private static final Set<String> VALUED = Set.of(
-            "--workspace-dir", "--port", "--host", "--data-dir", "--plugins-dir");
+            "--workspace-dir", "--port", "--host", "--data-dir", "--plugins-dir", "--model-url");
 
     private final Path currentDir;
     private final Path userHome;
@@ -103,7 +105,11 @@ final class CommandLine {
             throw new UsageException("--data-dir " + dataDir + " lies inside the workspace " + workspace
                     + "; tools may write to the workspace, so keep BoxAgnts' data outside it");
         }
-        return new LaunchOptions(workspace, host, port, dataDir, pluginsDir);
+        String modelUrl = values.getOrDefault("--model-url", "");
+        if (!modelUrl.isEmpty() && !modelUrl.matches("https?://[^\\s]+")) {
+            throw new UsageException("--model-url '" + modelUrl + "' is not an http(s) URL, e.g. http://127.0.0.1:8081/v1");
+        }
+        return new LaunchOptions(workspace, host, port, dataDir, pluginsDir, modelUrl);
     }
 
     private static int port(String text) throws UsageException {

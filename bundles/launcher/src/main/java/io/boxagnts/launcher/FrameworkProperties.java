@@ -57,6 +57,9 @@ public final class FrameworkProperties {
         p.put(RuntimeProperties.DATA_DIR, options.dataDir().toString());
         p.put(RuntimeProperties.PLUGINS_DIR, options.pluginsDir().toString());
         p.put(RuntimeProperties.STARTED_AT, Long.toString(startedAt));
+        if (!options.modelUrl().isEmpty()) {
+            p.put(RuntimeProperties.MODEL_URL, options.modelUrl());
+        }
         return p;
     }
 

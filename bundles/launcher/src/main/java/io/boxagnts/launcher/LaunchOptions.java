@@ -10,5 +10,6 @@ import java.nio.file.Path;
  * @param port the HTTP port
  * @param dataDir sessions, configuration, caches
  * @param pluginsDir the hot-deploy folder watched for tool and extension bundles
+ * @param modelUrl an OpenAI-compatible server the user named, or empty
  */
-public record LaunchOptions(Path workspace, String host, int port, Path dataDir, Path pluginsDir) {}
+public record LaunchOptions(Path workspace, String host, int port, Path dataDir, Path pluginsDir, String modelUrl) {}

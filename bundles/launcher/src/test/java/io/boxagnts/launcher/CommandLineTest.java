@@ -91,6 +91,13 @@ class CommandLineTest {
     }
 
     @Test
+    void aModelUrlMustBeHttp() throws Exception {
+        assertEquals("http://127.0.0.1:8081/v1", run("--model-url", "http://127.0.0.1:8081/v1").modelUrl());
+        assertEquals("", run().modelUrl());
+        assertTrue(error("--model-url", "localhost:8081").contains("is not an http(s) URL"));
+    }
+
+    @Test
     void dataInsideTheWorkspaceIsRefusedBecauseToolsCanWriteThere() {
         String message = error("--data-dir", cwd.resolve(".boxagnts").toString());
         assertTrue(message.contains("lies inside the workspace"), message);

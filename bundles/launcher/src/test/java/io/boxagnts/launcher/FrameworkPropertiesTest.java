@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class FrameworkPropertiesTest {
 
     private final LaunchOptions options = new LaunchOptions(Path.of("/w"), "127.0.0.1", 30001, Path.of("/d"),
-            Path.of("/p"));
+            Path.of("/p"), "");
 
     @Test
     void graalWasmAndSlf4jAreExportedAtTheirBuildVersions() {

@@ -14,6 +14,8 @@ public final class RuntimeProperties {
     public static final String DATA_DIR = "boxagnts.data.dir";
     /** Absolute path of the hot-deploy plugins folder. */
     public static final String PLUGINS_DIR = "boxagnts.plugins.dir";
+    /** An OpenAI-compatible server the user named with --model-url (absent when none). */
+    public static final String MODEL_URL = "boxagnts.model.url";
     /** When the launcher's JVM started, as epoch milliseconds. */
     public static final String STARTED_AT = "boxagnts.started.at";
 

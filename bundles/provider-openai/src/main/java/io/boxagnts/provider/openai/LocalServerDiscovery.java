@@ -5,6 +5,7 @@ import io.boxagnts.api.model.ModelException;
 import io.boxagnts.api.model.ModelInfo;
 import io.boxagnts.api.model.ModelProvider;
 import io.boxagnts.api.model.ModelServer;
+import io.boxagnts.api.runtime.RuntimeProperties;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,13 +48,25 @@ public final class LocalServerDiscovery implements ModelDiscovery {
 
     @Activate
     public LocalServerDiscovery(BundleContext context) {
-        this(context, PRESETS);
+        this(context, presets(context.getProperty(RuntimeProperties.MODEL_URL)));
         Thread.ofVirtual().name("boxagnts-model-discovery").start(this::rediscover);
     }
 
     LocalServerDiscovery(BundleContext context, List<Preset> presets) {
         this.context = context;
         this.presets = presets;
+    }
+
+    /** The default ports, after the server the user named on the command line (it comes first: it is the default). */
+    private static List<Preset> presets(String modelUrl) {
+        if (modelUrl == null || modelUrl.isBlank()) {
+            return PRESETS;
+        }
+        List<Preset> presets = new ArrayList<>();
+        presets.add(new Preset("configured", URI.create(modelUrl.endsWith("/") ? modelUrl : modelUrl + "/"),
+                "start the server at " + modelUrl + " (given with --model-url)"));
+        presets.addAll(PRESETS);
+        return List.copyOf(presets);
     }
 
     @Override

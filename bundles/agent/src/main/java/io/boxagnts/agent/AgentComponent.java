@@ -1,0 +1,187 @@
+package io.boxagnts.agent;
+
+import io.boxagnts.api.agent.AgentEvent;
+import io.boxagnts.api.agent.AgentService;
+import io.boxagnts.api.agent.TurnRequest;
+import io.boxagnts.api.model.ModelException;
+import io.boxagnts.api.model.ModelInfo;
+import io.boxagnts.api.model.ModelProvider;
+import io.boxagnts.api.runtime.RuntimeProperties;
+import io.boxagnts.api.session.SessionStore;
+import io.boxagnts.api.tool.ToolRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** The agent as a service: picks the provider and model, builds the system prompt, runs turns, routes approvals. */
+@Component(service = AgentService.class, configurationPid = "io.boxagnts.agent")
+@Designate(ocd = AgentComponent.Config.class)
+public final class AgentComponent implements AgentService {
+
+    @ObjectClassDefinition(name = "BoxAgnts agent")
+    public @interface Config {
+        @AttributeDefinition(description = "Model calls per turn at most")
+        int maxSteps() default 25;
+
+        @AttributeDefinition(description = "Seconds an approval request waits before it counts as denied")
+        long approvalTimeoutSeconds() default 300;
+
+        @AttributeDefinition(description = "Context window assumed when the provider does not tell, in tokens")
+        int contextTokens() default 32_768;
+    }
+
+    private static final int MAX_AGENTS_MD = 32 << 10;
+
+    private final ToolRegistry tools;
+    private final SessionStore sessions;
+    private final AgentLoop.Settings settings;
+    private final Path workspace;
+    private final List<ModelProvider> providers = new CopyOnWriteArrayList<>();
+    private final Map<String, Thread> running = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Boolean>> approvals = new ConcurrentHashMap<>();
+
+    @Activate
+    public AgentComponent(BundleContext context, @Reference ToolRegistry tools, @Reference SessionStore sessions,
+            Config config) {
+        this.tools = tools;
+        this.sessions = sessions;
+        this.settings = new AgentLoop.Settings(config.maxSteps(), 3, Duration.ofSeconds(config.approvalTimeoutSeconds()),
+                config.contextTokens());
+        String dir = context.getProperty(RuntimeProperties.WORKSPACE);
+        this.workspace = Path.of(dir == null ? "." : dir);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addProvider(ModelProvider provider) {
+        providers.add(provider);
+    }
+
+    void removeProvider(ModelProvider provider) {
+        providers.remove(provider);
+    }
+
+    @Override
+    public AgentEvent.StopReason run(String sessionId, TurnRequest request, Consumer<AgentEvent> sink)
+            throws IOException {
+        Permissions permissions = new Permissions(mode(request.mode()), Set.of(), Set.of());
+        ModelProvider provider = provider(request.providerId());
+        String model = model(provider, request.model());
+        if (running.putIfAbsent(sessionId, Thread.currentThread()) != null) {
+            throw new IllegalStateException("session " + sessionId + " already has a turn running; cancel it first");
+        }
+        try {
+            AgentLoop loop = new AgentLoop(provider, model, tools, sessions, settings, Clock.systemUTC());
+            return loop.turn(sessionId, systemPrompt(), request.text(), permissions, this::approve, sink);
+        } finally {
+            running.remove(sessionId);
+        }
+    }
+
+    @Override
+    public boolean answer(String sessionId, String callId, boolean approved) {
+        CompletableFuture<Boolean> pending = approvals.get(key(sessionId, callId));
+        return pending != null && pending.complete(approved);
+    }
+
+    @Override
+    public boolean cancel(String sessionId) {
+        Thread thread = running.get(sessionId);
+        if (thread == null) {
+            return false;
+        }
+        thread.interrupt();
+        return true;
+    }
+
+    private boolean approve(AgentEvent.ApprovalRequested request, Duration timeout) throws InterruptedException {
+        String key = key(request.sessionId(), request.callId());
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        approvals.put(key, answer);
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return false; // nobody answered: denied
+        } finally {
+            approvals.remove(key);
+        }
+    }
+
+    private static String key(String sessionId, String callId) {
+        return sessionId + "\u0000" + callId;
+    }
+
+    private static Permissions.Mode mode(String mode) {
+        return switch (mode) {
+            case "ask", "" -> Permissions.Mode.ASK;
+            case "auto-edit" -> Permissions.Mode.AUTO_EDIT;
+            case "plan" -> Permissions.Mode.PLAN;
+            default -> throw new IllegalArgumentException("mode must be ask, auto-edit or plan, not '" + mode + "'");
+        };
+    }
+
+    private ModelProvider provider(String id) {
+        List<ModelProvider> available = List.copyOf(providers);
+        if (id.isEmpty()) {
+            if (available.isEmpty()) {
+                throw new IllegalArgumentException("no model provider is available: start a local model server "
+                        + "(Ollama, llama.cpp, LM Studio or vLLM on its default port) or start BoxAgnts with "
+                        + "--model-url");
+            }
+            return available.get(0);
+        }
+        return available.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("no model provider '" + id + "'; available: "
+                        + available.stream().map(ModelProvider::id).toList()));
+    }
+
+    private static String model(ModelProvider provider, String model) {
+        if (!model.isEmpty()) {
+            return model;
+        }
+        try {
+            return provider.models().stream().map(ModelInfo::id).findFirst().orElseThrow(() ->
+                    new IllegalArgumentException(provider.id() + " offers no model; load or pull one first"));
+        } catch (ModelException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** Short on purpose: small local models read every token of it before the first word of an answer. */
+    private String systemPrompt() {
+        StringBuilder prompt = new StringBuilder("""
+                You are BoxAgnts, a coding agent. You work on the user's workspace through the tools you are given; \
+                paths are relative to the workspace root. Read before you edit, make the smallest change that does \
+                the job, and say briefly what you did.""");
+        Path agentsMd = workspace.resolve("AGENTS.md");
+        try {
+            if (Files.isRegularFile(agentsMd) && Files.size(agentsMd) <= MAX_AGENTS_MD) {
+                prompt.append("\n\nThe project's AGENTS.md:\n").append(Files.readString(agentsMd, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            // no project instructions then
+        }
+        return prompt.toString();
+    }
+}

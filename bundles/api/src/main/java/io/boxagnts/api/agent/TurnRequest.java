@@ -1,0 +1,21 @@
+package io.boxagnts.api.agent;
+
+import java.util.Objects;
+
+/**
+ * What the user asks in one turn, and under which settings.
+ *
+ * @param text the user's message
+ * @param providerId the model provider to use, or empty for the default (the first local server found)
+ * @param model the model, or empty for the provider's first
+ * @param mode {@code ask} (writes need approval, the default), {@code auto-edit} or {@code plan}
+ */
+public record TurnRequest(String text, String providerId, String model, String mode) {
+
+    public TurnRequest {
+        Objects.requireNonNull(text, "text");
+        providerId = Objects.requireNonNullElse(providerId, "");
+        model = Objects.requireNonNullElse(model, "");
+        mode = Objects.requireNonNullElse(mode, "ask");
+    }
+}

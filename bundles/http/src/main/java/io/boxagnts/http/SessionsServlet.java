@@ -1,0 +1,240 @@
+package io.boxagnts.http;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.boxagnts.api.agent.AgentEvent;
+import io.boxagnts.api.agent.AgentService;
+import io.boxagnts.api.agent.TurnRequest;
+import io.boxagnts.api.session.SessionInfo;
+import io.boxagnts.api.session.SessionStore;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.Serial;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+/**
+ * Sessions and turns over HTTP. {@code POST /api/sessions/{id}/messages} answers with the turn as Server-Sent Events
+ * (one event per agent event, named by its type, ending with {@code TurnFinished}); approvals and cancellation come
+ * in as separate requests while the stream runs.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(BoxagntsContext.SELECT)
+@HttpWhiteboardServletPattern({"/api/sessions", "/api/sessions/*"})
+public final class SessionsServlet extends HttpServlet {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final int MAX_BODY_BYTES = 256 << 10;
+    /** Marks the end of a turn's event queue. */
+    private static final AgentEvent END = new AgentEvent.Error("", java.time.Instant.EPOCH, "end");
+
+    private final transient SessionStore sessions;
+    private final transient AgentService agent;
+
+    @Activate
+    public SessionsServlet(@Reference SessionStore sessions, @Reference AgentService agent) {
+        this.sessions = sessions;
+        this.agent = agent;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String[] path = path(request);
+        try {
+            if (path.length == 0) {
+                JsonObject body = new JsonObject();
+                body.add("sessions", JsonResponses.GSON.toJsonTree(sessions.list()));
+                JsonResponses.send(response, 200, body);
+            } else if (path.length == 1) {
+                SessionInfo info = sessions.info(path[0]).orElse(null);
+                if (info == null) {
+                    notFound(response, path[0]);
+                    return;
+                }
+                JsonArray events = new JsonArray();
+                sessions.events(path[0]).forEach(e -> events.add(AgentEventJson.of(e)));
+                JsonObject body = new JsonObject();
+                body.add("session", JsonResponses.GSON.toJsonTree(info));
+                body.add("events", events);
+                JsonResponses.send(response, 200, body);
+            } else {
+                JsonResponses.error(response, 404, "NOT_FOUND", "no such resource under /api/sessions");
+            }
+        } catch (IllegalArgumentException e) {
+            JsonResponses.error(response, 400, "INVALID_INPUT", e.getMessage());
+        }
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String[] path = path(request);
+        JsonObject body = body(request, response);
+        if (body == null) {
+            return;
+        }
+        try {
+            if (path.length == 0) {
+                String title = body.has("title") ? body.get("title").getAsString() : "New session";
+                JsonResponses.send(response, 201, sessions.create(title));
+            } else if (path.length == 2 && path[1].equals("messages")) {
+                turn(path[0], body, response);
+            } else if (path.length == 2 && path[1].equals("cancel")) {
+                JsonObject answer = new JsonObject();
+                answer.addProperty("cancelled", agent.cancel(path[0]));
+                JsonResponses.send(response, 200, answer);
+            } else if (path.length == 3 && path[1].equals("approvals")) {
+                if (!body.has("approved")) {
+                    JsonResponses.error(response, 400, "INVALID_INPUT", "the body needs {\"approved\": true|false}");
+                    return;
+                }
+                boolean answered = agent.answer(path[0], path[2], body.get("approved").getAsBoolean());
+                if (!answered) {
+                    JsonResponses.error(response, 404, "NOT_FOUND", "no approval request " + path[2] + " is waiting");
+                    return;
+                }
+                JsonObject answer = new JsonObject();
+                answer.addProperty("answered", true);
+                JsonResponses.send(response, 200, answer);
+            } else if (path.length == 2 && path[1].equals("rename") && body.has("title")) {
+                sessions.rename(path[0], body.get("title").getAsString());
+                JsonResponses.send(response, 200, sessions.info(path[0]).orElseThrow());
+            } else {
+                JsonResponses.error(response, 404, "NOT_FOUND", "no such resource under /api/sessions");
+            }
+        } catch (NoSuchFileException e) {
+            notFound(response, path.length > 0 ? path[0] : "");
+        } catch (IllegalArgumentException e) {
+            JsonResponses.error(response, 400, "INVALID_INPUT", e.getMessage());
+        } catch (IllegalStateException e) {
+            JsonResponses.error(response, 409, "CONFLICT", e.getMessage());
+        }
+    }
+
+    @Override
+    protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String[] path = path(request);
+        try {
+            if (path.length != 1 || !sessions.delete(path[0])) {
+                notFound(response, path.length > 0 ? path[0] : "");
+                return;
+            }
+            response.setStatus(204);
+        } catch (IllegalArgumentException e) {
+            JsonResponses.error(response, 400, "INVALID_INPUT", e.getMessage());
+        }
+    }
+
+    /** Runs the turn on its own virtual thread (cancelling it must not interrupt Jetty's) and streams its events. */
+    private void turn(String sessionId, JsonObject body, HttpServletResponse response) throws IOException {
+        if (sessions.info(sessionId).isEmpty()) {
+            notFound(response, sessionId);
+            return;
+        }
+        if (!body.has("text") || body.get("text").getAsString().isBlank()) {
+            JsonResponses.error(response, 400, "INVALID_INPUT", "the body needs {\"text\": \"...\"}");
+            return;
+        }
+        TurnRequest turn = new TurnRequest(body.get("text").getAsString(), string(body, "provider"),
+                string(body, "model"), string(body, "mode"));
+        BlockingQueue<AgentEvent> events = new LinkedBlockingQueue<>();
+        String[] failure = new String[1];
+        int[] status = {200};
+        Thread runner = Thread.ofVirtual().name("boxagnts-turn-" + sessionId).start(() -> {
+            try {
+                agent.run(sessionId, turn, events::add);
+            } catch (IllegalArgumentException e) {
+                failure[0] = e.getMessage();
+                status[0] = 400;
+            } catch (IllegalStateException e) {
+                failure[0] = e.getMessage();
+                status[0] = 409;
+            } catch (IOException | RuntimeException e) {
+                failure[0] = "the turn failed: " + e;
+                status[0] = 500;
+            } finally {
+                events.add(END);
+            }
+        });
+        AgentEvent first = take(events, runner);
+        if (first == END && failure[0] != null) {
+            JsonResponses.error(response, status[0], status[0] == 409 ? "CONFLICT" : status[0] == 400 ? "INVALID_INPUT"
+                    : "INTERNAL", failure[0]);
+            return;
+        }
+        response.setStatus(200);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-store");
+        PrintWriter out = response.getWriter();
+        for (AgentEvent event = first; event != END; event = take(events, runner)) {
+            out.write("event: " + event.getClass().getSimpleName() + "\ndata: "
+                    + JsonResponses.GSON.toJson(AgentEventJson.of(event)) + "\n\n");
+            out.flush();
+            if (out.checkError()) {
+                agent.cancel(sessionId); // the client went away: stop spending the model's time
+            }
+        }
+    }
+
+    private static AgentEvent take(BlockingQueue<AgentEvent> events, Thread runner) throws IOException {
+        try {
+            return events.take();
+        } catch (InterruptedException e) {
+            runner.interrupt();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while streaming the turn", e);
+        }
+    }
+
+    private static String string(JsonObject body, String field) {
+        return body.has(field) && body.get(field).isJsonPrimitive() ? body.get(field).getAsString() : "";
+    }
+
+    private static String[] path(HttpServletRequest request) {
+        String info = request.getPathInfo();
+        return info == null || info.equals("/") ? new String[0] : info.substring(1).split("/");
+    }
+
+    /** The JSON object body, or null after answering 400/413. An empty body counts as {}. */
+    private static JsonObject body(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try (InputStream in = request.getInputStream()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                JsonResponses.error(response, 413, "INVALID_INPUT", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
+                return null;
+            }
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            if (text.isBlank()) {
+                return new JsonObject();
+            }
+            JsonElement json = JsonParser.parseString(text);
+            if (!json.isJsonObject()) {
+                JsonResponses.error(response, 400, "INVALID_INPUT", "the body must be a JSON object");
+                return null;
+            }
+            return json.getAsJsonObject();
+        } catch (RuntimeException e) {
+            JsonResponses.error(response, 400, "INVALID_INPUT", "the body is not valid JSON: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static void notFound(HttpServletResponse response, String id) throws IOException {
+        JsonResponses.error(response, 404, "NOT_FOUND", "no session '" + id + "'");
+    }
+}

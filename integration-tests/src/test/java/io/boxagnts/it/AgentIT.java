@@ -1,0 +1,160 @@
+package io.boxagnts.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Iterator;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/**
+ * Full agent turns over the HTTP API, as curl or the UI would drive them: the runtime from bin/boxagnts, the real
+ * tools in the sandbox, and a scripted OpenAI-compatible model server replaying the wire format.
+ */
+public class AgentIT {
+
+    private static ScriptedModelServer model;
+    private static BoxagntsProcess boxagnts;
+    private static Path workspace;
+    private static int port;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        model = new ScriptedModelServer();
+        Path root = TempDirs.create("boxagnts-agent-it");
+        workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
+        Path plugins = Files.createDirectories(root.resolve("plugins"));
+        for (Path jar : RuntimeContainer.toolBundles()) {
+            Files.copy(jar, plugins.resolve(jar.getFileName()));
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        boxagnts = BoxagntsProcess.start("--workspace-dir", workspace.toString(), "--port", Integer.toString(port),
+                "--data-dir", root.resolve("data").toString(), "--plugins-dir", plugins.toString(),
+                "--model-url", model.baseUrl());
+        boxagnts.awaitReady();
+        Await.until("the scripted model server is discovered",
+                () -> boxagnts.stderr().stream().anyMatch(l -> l.contains("Local model servers: [configured")));
+        Await.until("the tools are up", () -> Http.get(url("/api/tools")).body().contains("\"edit_file\""));
+    }
+
+    @AfterClass
+    public static void stop() {
+        if (boxagnts != null) {
+            boxagnts.close();
+        }
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    private static String newSession(String title) throws Exception {
+        Http.Response created = Http.post(url("/api/sessions"), "{\"title\":\"" + title + "\"}");
+        assertEquals(created.body(), 201, created.status());
+        return JsonParser.parseString(created.body()).getAsJsonObject().get("id").getAsString();
+    }
+
+    /** Posts a message and reads the turn's SSE stream to its end, answering each approval request with {@code approve}. */
+    private static List<JsonObject> turn(String session, String text, String mode, boolean approve) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url("/api/sessions/" + session + "/messages")))
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\",\"mode\":\"" + mode + "\"}"))
+                .build();
+        HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, response.statusCode());
+        List<JsonObject> events = new ArrayList<>();
+        Iterator<String> lines = response.body().iterator();
+        while (lines.hasNext()) {
+            String line = lines.next();
+            if (!line.startsWith("data: ")) {
+                continue;
+            }
+            JsonObject event = JsonParser.parseString(line.substring(6)).getAsJsonObject();
+            events.add(event);
+            if (event.get("type").getAsString().equals("ApprovalRequested")) {
+                Http.Response answer = Http.post(url("/api/sessions/" + session + "/approvals/"
+                        + event.get("callId").getAsString()), "{\"approved\":" + approve + "}");
+                assertEquals(answer.body(), 200, answer.status());
+            }
+        }
+        return events;
+    }
+
+    private static String text(List<JsonObject> events) {
+        StringBuilder text = new StringBuilder();
+        events.stream().filter(e -> e.get("type").getAsString().equals("TextDelta"))
+                .forEach(e -> text.append(e.get("text").getAsString()));
+        return text.toString();
+    }
+
+    private static List<String> types(List<JsonObject> events) {
+        return events.stream().map(e -> e.get("type").getAsString()).toList();
+    }
+
+    @Test
+    public void findTheTodosAndFixTheTypoWhenTheEditIsApproved() throws Exception {
+        Files.writeString(workspace.resolve("README.md"), "# Demo\nTODO: fix the tpyo\n");
+        model.thenToolCall("call_1", "grep", "{\"pattern\":\"TODO\"}")
+                .thenToolCall("call_2", "edit_file", "{\"path\":\"README.md\",\"old_string\":\"tpyo\",\"new_string\":\"typo\"}")
+                .thenText("Fixed the typo in README.md.");
+        String session = newSession("typo");
+        List<JsonObject> events = turn(session, "find the TODOs and fix the typo in README", "ask", true);
+        assertEquals(types(events).toString(), "TurnFinished", types(events).get(types(events).size() - 1));
+        assertEquals(events.toString(), "COMPLETED", events.get(events.size() - 1).get("reason").getAsString());
+        assertTrue(types(events).toString(), types(events).containsAll(List.of("UserMessage", "ToolCallStarted",
+                "ToolCallFinished", "ApprovalRequested", "ApprovalDecided", "TextDelta")));
+        assertEquals("# Demo\nTODO: fix the typo\n", Files.readString(workspace.resolve("README.md")));
+        assertTrue("the grep result went back to the model",
+                model.requests().stream().anyMatch(r -> r.contains("\"role\":\"tool\"") && r.contains("TODO: fix the tpyo")));
+
+        // The log holds what the stream showed, with each step's text deltas coalesced into one.
+        JsonObject stored = JsonParser.parseString(Http.get(url("/api/sessions/" + session)).body()).getAsJsonObject();
+        List<JsonObject> log = stored.getAsJsonArray("events").asList().stream().map(e -> e.getAsJsonObject()).toList();
+        assertEquals(types(events).stream().filter(t -> !t.equals("TextDelta")).toList(),
+                types(log).stream().filter(t -> !t.equals("TextDelta")).toList());
+        assertEquals(text(events), text(log));
+    }
+
+    @Test
+    public void aDeniedEditLeavesTheFileUntouched() throws Exception {
+        Files.writeString(workspace.resolve("NOTES.md"), "keep me\n");
+        model.thenToolCall("call_9", "edit_file", "{\"path\":\"NOTES.md\",\"old_string\":\"keep\",\"new_string\":\"lose\"}")
+                .thenText("Understood, I left it.");
+        String session = newSession("denied");
+        List<JsonObject> events = turn(session, "rewrite the notes", "ask", false);
+        assertEquals("COMPLETED", events.get(events.size() - 1).get("reason").getAsString());
+        JsonObject finished = events.stream().filter(e -> e.get("type").getAsString().equals("ToolCallFinished"))
+                .findFirst().orElseThrow();
+        assertEquals("PERMISSION_DENIED", finished.getAsJsonObject("error").get("kind").getAsString());
+        assertEquals("keep me\n", Files.readString(workspace.resolve("NOTES.md")));
+    }
+
+    @Test
+    public void badRequestsGetClearErrors() throws Exception {
+        assertEquals(404, Http.post(url("/api/sessions/20260101-000000-00000000/messages"), "{\"text\":\"hi\"}").status());
+        String session = newSession("bad");
+        assertEquals(400, Http.post(url("/api/sessions/" + session + "/messages"), "{}").status());
+        assertEquals(400, Http.post(url("/api/sessions/" + session + "/messages"), "{\"text\":\"x\",\"mode\":\"yolo\"}").status());
+        assertEquals(400, Http.post(url("/api/sessions/../etc/messages"), "{\"text\":\"x\"}").status() / 100 * 100);
+        assertEquals(404, Http.post(url("/api/sessions/" + session + "/approvals/nope"), "{\"approved\":true}").status());
+    }
+}
