@@ -132,6 +132,19 @@ public class AgentIT {
         assertEquals(types(events).stream().filter(t -> !t.equals("TextDelta")).toList(),
                 types(log).stream().filter(t -> !t.equals("TextDelta")).toList());
         assertEquals(text(events), text(log));
+
+        Http.Response markdown = Http.get(url("/api/sessions/" + session + "/export?format=md"));
+        assertEquals(200, markdown.status());
+        assertTrue(markdown.body(), markdown.body().contains("## You") && markdown.body().contains("tool `edit_file`")
+                && markdown.body().contains("approved by user"));
+        assertEquals(200, Http.get(url("/api/sessions/" + session + "/export?format=json")).status());
+    }
+
+    @Test
+    public void theProvidersSayWhatWasFound() throws Exception {
+        String providers = Http.get(url("/api/providers")).body();
+        assertTrue(providers, providers.contains("\"configured\"") && providers.contains("scripted-model")
+                && providers.contains("ollama") && providers.contains("ollama serve"));
     }
 
     @Test

@@ -60,6 +60,8 @@ public final class SessionsServlet extends HttpServlet {
                 JsonObject body = new JsonObject();
                 body.add("sessions", JsonResponses.GSON.toJsonTree(sessions.list()));
                 JsonResponses.send(response, 200, body);
+            } else if (path.length == 2 && path[1].equals("export")) {
+                export(path[0], request.getParameter("format"), response);
             } else if (path.length == 1) {
                 SessionInfo info = sessions.info(path[0]).orElse(null);
                 if (info == null) {
@@ -188,6 +190,32 @@ public final class SessionsServlet extends HttpServlet {
             if (out.checkError()) {
                 agent.cancel(sessionId); // the client went away: stop spending the model's time
             }
+        }
+    }
+
+    /** {@code GET /api/sessions/{id}/export?format=md|json}: the whole session to keep or share. */
+    private void export(String id, String format, HttpServletResponse response) throws IOException {
+        SessionInfo info = sessions.info(id).orElse(null);
+        if (info == null) {
+            notFound(response, id);
+            return;
+        }
+        if (format == null || format.equals("json")) {
+            JsonArray events = new JsonArray();
+            sessions.events(id).forEach(e -> events.add(AgentEventJson.of(e)));
+            JsonObject body = new JsonObject();
+            body.add("session", JsonResponses.GSON.toJsonTree(info));
+            body.add("events", events);
+            response.setHeader("Content-Disposition", "attachment; filename=\"" + id + ".json\"");
+            JsonResponses.send(response, 200, body);
+        } else if (format.equals("md")) {
+            response.setStatus(200);
+            response.setContentType("text/markdown");
+            response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+            response.setHeader("Content-Disposition", "attachment; filename=\"" + id + ".md\"");
+            response.getWriter().write(SessionMarkdown.of(info, sessions.events(id)));
+        } else {
+            JsonResponses.error(response, 400, "INVALID_INPUT", "format must be md or json");
         }
     }
 
