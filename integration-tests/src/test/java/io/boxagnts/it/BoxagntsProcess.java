@@ -68,6 +68,12 @@ final class BoxagntsProcess implements AutoCloseable {
                 () -> stdout().stream().anyMatch(line -> line.contains(" is ready at ")));
     }
 
+    /** kill -9: no shutdown hook, no flush. (bin/boxagnts execs java, so this is the runtime's JVM.) */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         process.destroy();

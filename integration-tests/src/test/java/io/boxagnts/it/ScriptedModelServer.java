@@ -67,6 +67,19 @@ final class ScriptedModelServer implements AutoCloseable {
                 "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":80,\"completion_tokens\":7}}");
     }
 
+    /** A long answer, one word per chunk, each after {@code delayMs}: time enough to kill a runtime mid-stream. */
+    synchronized ScriptedModelServer thenSlowText(int words, long delayMs) {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < words; i++) {
+            events.add("\u0000sleep " + delayMs);
+            events.add("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"word" + i + " \"}}]}\n\n");
+        }
+        events.add("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+        events.add("data: [DONE]\n\n");
+        chats.add(events);
+        return this;
+    }
+
     synchronized List<String> requests() {
         return List.copyOf(requests);
     }
@@ -90,6 +103,15 @@ final class ScriptedModelServer implements AutoCloseable {
         exchange.sendResponseHeaders(status, 0);
         try (OutputStream out = exchange.getResponseBody()) {
             for (String piece : pieces) {
+                if (piece.startsWith("\u0000sleep ")) {
+                    try {
+                        Thread.sleep(Long.parseLong(piece.substring(7)));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    continue;
+                }
                 out.write(piece.getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
