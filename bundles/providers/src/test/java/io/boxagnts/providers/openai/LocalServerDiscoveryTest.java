@@ -1,11 +1,11 @@
-package io.boxagnts.provider.openai;
+package io.boxagnts.providers.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxagnts.api.model.ModelServer;
-import io.boxagnts.provider.openai.ScriptedOpenAiServer.Answer;
+import io.boxagnts.providers.openai.ScriptedOpenAiServer.Answer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.util.List;

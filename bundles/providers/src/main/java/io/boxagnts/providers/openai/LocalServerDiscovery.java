@@ -1,4 +1,4 @@
-package io.boxagnts.provider.openai;
+package io.boxagnts.providers.openai;
 
 import io.boxagnts.api.model.ModelDiscovery;
 import io.boxagnts.api.model.ModelException;

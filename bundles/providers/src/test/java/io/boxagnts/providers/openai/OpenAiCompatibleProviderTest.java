@@ -1,4 +1,4 @@
-package io.boxagnts.provider.openai;
+package io.boxagnts.providers.openai;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +14,7 @@ import io.boxagnts.api.model.ChatResponse;
 import io.boxagnts.api.model.ModelException;
 import io.boxagnts.api.model.ToolCall;
 import io.boxagnts.api.model.ToolDefinition;
-import io.boxagnts.provider.openai.ScriptedOpenAiServer.Answer;
+import io.boxagnts.providers.openai.ScriptedOpenAiServer.Answer;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;

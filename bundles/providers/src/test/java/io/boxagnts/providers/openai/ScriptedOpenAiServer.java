@@ -1,4 +1,4 @@
-package io.boxagnts.provider.openai;
+package io.boxagnts.providers.openai;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

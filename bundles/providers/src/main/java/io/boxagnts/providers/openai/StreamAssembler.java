@@ -1,4 +1,4 @@
-package io.boxagnts.provider.openai;
+package io.boxagnts.providers.openai;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -174,7 +174,7 @@ final class StreamAssembler {
         return object.has(field) && object.get(field).isJsonPrimitive() ? object.get(field).getAsLong() : 0;
     }
 
-    static String abbreviate(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    private static String abbreviate(String text) {
+        return io.boxagnts.providers.http.ModelHttp.abbreviate(text);
     }
 }

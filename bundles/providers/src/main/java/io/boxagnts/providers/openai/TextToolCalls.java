@@ -1,4 +1,4 @@
-package io.boxagnts.provider.openai;
+package io.boxagnts.providers.openai;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,0 +1,147 @@
+package io.boxagnts.providers.openai;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.boxagnts.api.model.ChatListener;
+import io.boxagnts.api.model.ChatRequest;
+import io.boxagnts.api.model.ChatResponse;
+import io.boxagnts.api.model.ModelException;
+import io.boxagnts.api.model.ModelInfo;
+import io.boxagnts.api.model.ModelProvider;
+import io.boxagnts.providers.http.ModelHttp;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** One OpenAI-compatible endpoint. */
+@Component(service = ModelProvider.class, configurationPid = "io.boxagnts.providers.openai",
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = OpenAiCompatibleProvider.Config.class, factory = true)
+public final class OpenAiCompatibleProvider implements ModelProvider {
+
+    @ObjectClassDefinition(name = "BoxAgnts OpenAI-compatible model provider")
+    public @interface Config {
+        @AttributeDefinition(description = "Provider id, unique: ollama, llamacpp, lmstudio, vllm, openai...")
+        String id();
+
+        @AttributeDefinition(description = "Base URL including /v1, e.g. http://127.0.0.1:11434/v1")
+        String baseUrl();
+
+        @AttributeDefinition(type = AttributeType.PASSWORD, description = "API key; empty for local servers")
+        String apiKey() default "";
+
+        @AttributeDefinition(description = "Environment variable holding the API key, used when apiKey is empty")
+        String apiKeyEnv() default "";
+
+        @AttributeDefinition(description = "Connection timeout in milliseconds")
+        long connectTimeoutMs() default 5_000;
+
+        @AttributeDefinition(description = "Longest silence while waiting for the answer to start, in milliseconds")
+        long responseTimeoutMs() default 300_000;
+
+        @AttributeDefinition(description = "Retries after 429 and 5xx answers")
+        int maxRetries() default 3;
+
+        @AttributeDefinition(description = "Longest wait before a retry, in milliseconds (caps Retry-After)")
+        long maxRetryDelayMs() default 30_000;
+    }
+
+    private final String id;
+    private final ModelHttp http;
+
+    @Activate
+    public OpenAiCompatibleProvider(Config config) {
+        this(config.id(), URI.create(config.baseUrl().endsWith("/") ? config.baseUrl() : config.baseUrl() + "/"),
+                key(config), Duration.ofMillis(config.connectTimeoutMs()), Duration.ofMillis(config.responseTimeoutMs()),
+                config.maxRetries(), Duration.ofMillis(config.maxRetryDelayMs()));
+    }
+
+    OpenAiCompatibleProvider(String id, URI baseUrl, Optional<String> apiKey, Duration connectTimeout,
+            Duration responseTimeout, int maxRetries, Duration maxRetryDelay) {
+        this.id = id;
+        this.http = new ModelHttp(id, baseUrl, apiKey.map(key -> Map.of("Authorization", "Bearer " + key)).orElse(Map.of()),
+                new ModelHttp.Timing(connectTimeout, responseTimeout, maxRetries, maxRetryDelay));
+    }
+
+    private static Optional<String> key(Config config) {
+        if (!config.apiKey().isBlank()) {
+            return Optional.of(config.apiKey());
+        }
+        if (!config.apiKeyEnv().isBlank()) {
+            return Optional.ofNullable(System.getenv(config.apiKeyEnv())).filter(k -> !k.isBlank());
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public List<ModelInfo> models() throws ModelException {
+        HttpResponse<InputStream> response = http.send(http.request("models").GET().build());
+        String text = http.readAll(response.body());
+        JsonObject body;
+        try {
+            body = JsonParser.parseString(text).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new ModelException(ModelException.Kind.MALFORMED_RESPONSE, id + ": the model server's answer is not "
+                    + "a JSON object: " + ModelHttp.abbreviate(text));
+        }
+        List<ModelInfo> models = new ArrayList<>();
+        if (body.has("data") && body.get("data").isJsonArray()) {
+            for (JsonElement model : body.getAsJsonArray("data")) {
+                JsonObject m = model.getAsJsonObject();
+                int window = m.has("context_length") ? m.get("context_length").getAsInt() : 0;
+                models.add(new ModelInfo(id, m.get("id").getAsString(), window));
+            }
+        }
+        return List.copyOf(models);
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request, ChatListener listener) throws ModelException {
+        String body = WireFormat.request(request).toString();
+        HttpResponse<InputStream> response = http.send(http.request("chat/completions")
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        StreamAssembler stream = new StreamAssembler(listener);
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw http.cancelled();
+                }
+                if (!stream.line(line)) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw http.cancelled();
+            }
+            throw new ModelException(ModelException.Kind.STREAM_CUT, id + ": the stream broke off: " + e.getMessage(), e);
+        }
+        return stream.finish();
+    }
+}
