@@ -36,10 +36,13 @@ public class CrashIT {
             // A turn that completes, then three that are killed while the model streams.
             model.thenText("Done and dusted.");
             String completed;
-            try (BoxagntsProcess boxagnts = start(args)) {
+            BoxagntsProcess first = start(args);
+            try {
                 completed = session(base);
                 HttpResponse<String> turn = post(base + "/api/sessions/" + completed + "/messages", "{\"text\":\"hello\"}");
                 assertTrue(turn.body(), turn.body().contains("TurnFinished"));
+            } finally {
+                first.close();
             }
             for (int round = 0; round < 3; round++) {
                 model.thenSlowText(200, 20);
@@ -56,7 +59,8 @@ public class CrashIT {
                 turn.exceptionally(e -> null).join();
             }
 
-            try (BoxagntsProcess boxagnts = start(args)) {
+            BoxagntsProcess restarted = start(args);
+            try {
                 JsonArray sessions = JsonParser.parseString(Http.get(base + "/api/sessions").body()).getAsJsonObject()
                         .getAsJsonArray("sessions");
                 assertEquals(4, sessions.size());
@@ -69,6 +73,8 @@ public class CrashIT {
                 }
                 String intact = Http.get(base + "/api/sessions/" + completed).body();
                 assertTrue(intact, intact.contains("Done and dusted.") && intact.contains("\"COMPLETED\""));
+            } finally {
+                restarted.close();
             }
         }
     }

@@ -19,12 +19,12 @@ import java.util.Map;
  * scripted response, byte for byte as OpenAI-compatible servers send them (SSE chunks, error bodies, headers), and
  * records what it was sent.
  */
-final class ScriptedOpenAiServer implements AutoCloseable {
+public final class ScriptedOpenAiServer implements AutoCloseable {
 
     /** One scripted answer: status, headers, and the body in the pieces it is flushed in. */
-    record Answer(int status, Map<String, String> headers, List<String> pieces) {
+    public record Answer(int status, Map<String, String> headers, List<String> pieces) {
 
-        static Answer stream(String... events) {
+        public static Answer stream(String... events) {
             List<String> pieces = new ArrayList<>();
             for (String event : events) {
                 pieces.add("data: " + event + "\n\n");
@@ -32,29 +32,29 @@ final class ScriptedOpenAiServer implements AutoCloseable {
             return new Answer(200, Map.of("Content-Type", "text/event-stream"), pieces);
         }
 
-        static Answer status(int status, String body, Map<String, String> headers) {
+        public static Answer status(int status, String body, Map<String, String> headers) {
             return new Answer(status, headers, List.of(body));
         }
     }
 
-    record Received(String path, Map<String, List<String>> headers, String body) {}
+    public record Received(String path, Map<String, List<String>> headers, String body) {}
 
     private final HttpServer server;
     private final Deque<Answer> answers = new ArrayDeque<>();
     private final List<Received> received = new ArrayList<>();
 
-    ScriptedOpenAiServer(Answer... script) throws IOException {
+    public ScriptedOpenAiServer(Answer... script) throws IOException {
         answers.addAll(List.of(script));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::answer);
         server.start();
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/v1/");
     }
 
-    synchronized List<Received> received() {
+    public synchronized List<Received> received() {
         return List.copyOf(received);
     }
 
