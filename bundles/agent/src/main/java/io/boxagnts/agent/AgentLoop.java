@@ -49,6 +49,9 @@ final class AgentLoop {
         static final Settings DEFAULT = new Settings(25, 3, Duration.ofMinutes(5), 32_768);
     }
 
+    private static final String SUMMARISE = "Summarise this conversation between a user and a coding agent in at "
+            + "most 200 words: what the user wants, what was done (files read and changed), and what is left open.";
+
     private final ModelProvider provider;
     private final String model;
     private final ToolRegistry tools;
@@ -116,10 +119,14 @@ final class AgentLoop {
             List<ToolDefinition> definitions = offered.stream().map(t -> new ToolDefinition(t.spec().name(),
                     t.spec().description(), t.spec().inputSchema())).toList();
             for (int step = 0; step < settings.maxSteps(); step++) {
+                List<ChatMessage> history = ContextWindow.fit(History.messages(sessions.events(sessionId)),
+                        settings.contextTokens(), this::tellOnceAboutContext);
+                if (ContextWindow.size(history) > ContextWindow.budget(settings.contextTokens())) {
+                    history = summarise(history);
+                }
                 List<ChatMessage> messages = new ArrayList<>();
                 messages.add(ChatMessage.system(systemPrompt));
-                messages.addAll(ContextWindow.fit(History.messages(sessions.events(sessionId)),
-                        settings.contextTokens(), this::tellOnceAboutContext));
+                messages.addAll(history);
                 ChatResponse response;
                 try {
                     response = provider.chat(new ChatRequest(model, messages, definitions, 0),
@@ -151,6 +158,42 @@ final class AgentLoop {
             }
             tell("Stopped after " + settings.maxSteps() + " model steps without a final answer.");
             return StopReason.MAX_STEPS;
+        }
+
+        /**
+         * Still too long once old tool outputs are gone: the model summarises everything before the current request,
+         * the summary goes to the log (so it is done once), and the user is told.
+         */
+        private List<ChatMessage> summarise(List<ChatMessage> history) throws IOException {
+            int lastUser = history.size() - 1;
+            while (lastUser > 0 && history.get(lastUser).role() != ChatMessage.Role.USER) {
+                lastUser--;
+            }
+            if (lastUser <= 0) {
+                return history; // nothing before the current request to summarise
+            }
+            StringBuilder transcript = new StringBuilder();
+            for (ChatMessage message : history.subList(0, lastUser)) {
+                String text = message.text().length() > 2000 ? message.text().substring(0, 2000) + "..." : message.text();
+                transcript.append(message.role().name().toLowerCase(java.util.Locale.ROOT)).append(": ").append(text);
+                message.toolCalls().forEach(c -> transcript.append(" [calls ").append(c.name()).append(']'));
+                transcript.append('\n');
+            }
+            String budgeted = transcript.length() > ContextWindow.budget(settings.contextTokens()) / 2
+                    ? transcript.substring(transcript.length() - (int) (ContextWindow.budget(settings.contextTokens()) / 2))
+                    : transcript.toString();
+            ChatResponse summary;
+            try {
+                summary = provider.chat(new ChatRequest(model, List.of(ChatMessage.system(SUMMARISE),
+                        ChatMessage.user(budgeted)), List.of(), 512), delta -> { });
+            } catch (ModelException e) {
+                tell("The conversation is too long for the model and could not be summarised: " + e.getMessage());
+                return history;
+            }
+            usage = usage.plus(summary.usage());
+            record(new AgentEvent.ContextSummary(sessionId, clock.instant(), summary.message().text()));
+            tell("The conversation outgrew the model's context window: the earlier part was summarised.");
+            return History.messages(sessions.events(sessionId));
         }
 
         /** Starts, approves and runs the step's calls; independent calls run in parallel. True when a loop shows. */

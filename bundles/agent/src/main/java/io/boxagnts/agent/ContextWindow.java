@@ -15,9 +15,19 @@ final class ContextWindow {
 
     private ContextWindow() {}
 
+    /** Characters the conversation may take: tokens at ~4 characters, a quarter left for the answer. */
+    static long budget(int contextTokens) {
+        return (long) contextTokens * 4 * 3 / 4;
+    }
+
+    static long size(List<ChatMessage> messages) {
+        return messages.stream().mapToLong(m -> m.text().length() + 16 + m.toolCalls().stream()
+                .mapToLong(c -> c.arguments().length() + 32).sum()).sum();
+    }
+
     static List<ChatMessage> fit(List<ChatMessage> messages, int contextTokens, Consumer<String> tell) {
-        long budget = (long) contextTokens * 4 * 3 / 4; // characters, leaving a quarter for the answer
-        long size = messages.stream().mapToLong(m -> m.text().length() + 16).sum();
+        long budget = budget(contextTokens);
+        long size = size(messages);
         if (size <= budget) {
             return messages;
         }

@@ -33,12 +33,33 @@ final class History {
                     messages.add(ChatMessage.toolResult(finished.callId(), ToolResults.forModel(finished)));
                 }
                 case AgentEvent.TurnFinished turn -> flush(messages, text, calls);
+                case AgentEvent.ContextSummary summary -> {
+                    flush(messages, text, calls);
+                    summarise(messages, summary.text());
+                }
                 default -> { }
             }
         }
         flush(messages, text, calls);
         return messages;
     }
+
+    /** Everything before the latest user message gives way to the summary; that message and what follows stay. */
+    private static void summarise(List<ChatMessage> messages, String summary) {
+        int lastUser = -1;
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i).role() == ChatMessage.Role.USER) {
+                lastUser = i;
+            }
+        }
+        List<ChatMessage> kept = lastUser < 0 ? List.of() : List.copyOf(messages.subList(lastUser, messages.size()));
+        messages.clear();
+        messages.add(ChatMessage.user(SUMMARY_PREFIX + summary));
+        messages.add(ChatMessage.assistant("Understood.", List.of())); // keeps user and assistant turns alternating
+        messages.addAll(kept);
+    }
+
+    static final String SUMMARY_PREFIX = "[Summary of the earlier conversation]\n";
 
     private static void flush(List<ChatMessage> messages, StringBuilder text, List<ToolCall> calls) {
         if (text.length() > 0 || !calls.isEmpty()) {

@@ -278,6 +278,23 @@ class AgentLoopTest {
     }
 
     @Test
+    void aConversationTooLongEvenWithoutToolOutputsIsSummarisedOnce() throws Exception {
+        ScriptedModel model = new ScriptedModel()
+                .then(r -> text("First answer " + "y".repeat(12_000)))
+                .then(r -> text("Summary: the user asked twice; nothing was changed."))
+                .then(r -> text("Second answer."));
+        AgentLoop.Settings small = new AgentLoop.Settings(10, 3, Duration.ofSeconds(1), 2_000);
+        turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, "first " + "x".repeat(4_000), small, grep);
+        assertEquals(StopReason.COMPLETED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, "second question",
+                small, grep));
+        assertTrue(model.requests.get(1).tools().isEmpty(), "the summary request offers no tools");
+        List<ChatMessage> after = model.requests.get(2).messages();
+        assertTrue(after.get(1).text().startsWith(History.SUMMARY_PREFIX + "Summary: the user asked twice"));
+        assertEquals("second question", after.get(after.size() - 1).text());
+        assertEquals(1, sessions.events(session).stream().filter(e -> e instanceof AgentEvent.ContextSummary).count());
+    }
+
+    @Test
     void oldToolOutputsAreDroppedToFitTheContextWindowAndTheUserIsTold() throws Exception {
         JavaTool big = new JavaTool("read_file", ToolPermissions.READ, in -> "{\"content\":\"" + "x".repeat(20_000) + "\"}");
         ScriptedModel model = new ScriptedModel()

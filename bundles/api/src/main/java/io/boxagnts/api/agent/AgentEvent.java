@@ -45,6 +45,12 @@ public interface AgentEvent {
     record ApprovalDecided(String sessionId, Instant at, String callId, boolean approved, String by)
             implements AgentEvent {}
 
+    /**
+     * The conversation before the current request was summarised to fit the model's context window; from here on the
+     * model sees this text instead of the earlier messages.
+     */
+    record ContextSummary(String sessionId, Instant at, String text) implements AgentEvent {}
+
     /** Something went wrong that the user should read. */
     record Error(String sessionId, Instant at, String message) implements AgentEvent {}
 
