@@ -27,6 +27,7 @@ import org.junit.Test;
 public class AgentIT {
 
     private static ScriptedModelServer model;
+    private static ScriptedAnthropicServer anthropic;
     private static BoxagntsProcess boxagnts;
     private static Path workspace;
     private static int port;
@@ -34,7 +35,12 @@ public class AgentIT {
     @BeforeClass
     public static void start() throws Exception {
         model = new ScriptedModelServer();
+        anthropic = new ScriptedAnthropicServer();
         Path root = TempDirs.create("boxagnts-agent-it");
+        // A user-configured provider, as a user would add one: an entry in <data dir>/providers.json.
+        Files.createDirectories(root.resolve("data"));
+        Files.writeString(root.resolve("data/providers.json"), "[{\"type\":\"anthropic\",\"id\":\"claude-test\","
+                + "\"baseUrl\":\"" + anthropic.baseUrl() + "\",\"apiKey\":\"sk-ant-test\"}]");
         workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
         Path plugins = Files.createDirectories(root.resolve("plugins"));
         for (Path jar : RuntimeContainer.toolBundles()) {
@@ -60,6 +66,9 @@ public class AgentIT {
         if (model != null) {
             model.close();
         }
+        if (anthropic != null) {
+            anthropic.close();
+        }
     }
 
     private static String url(String path) {
@@ -74,9 +83,13 @@ public class AgentIT {
 
     /** Posts a message and reads the turn's SSE stream to its end, answering each approval request with {@code approve}. */
     private static List<JsonObject> turn(String session, String text, String mode, boolean approve) throws Exception {
+        return turn(session, "{\"text\":\"" + text + "\",\"mode\":\"" + mode + "\"}", approve);
+    }
+
+    private static List<JsonObject> turn(String session, String body, boolean approve) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url("/api/sessions/" + session + "/messages")))
                 .timeout(Duration.ofSeconds(120))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text + "\",\"mode\":\"" + mode + "\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
         HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient()
                 .send(request, HttpResponse.BodyHandlers.ofLines());
@@ -138,6 +151,22 @@ public class AgentIT {
         assertTrue(markdown.body(), markdown.body().contains("## You") && markdown.body().contains("tool `edit_file`")
                 && markdown.body().contains("approved by user"));
         assertEquals(200, Http.get(url("/api/sessions/" + session + "/export?format=json")).status());
+    }
+
+    @Test
+    public void anAnthropicProviderFromProvidersJsonDrivesAFullTurn() throws Exception {
+        Files.writeString(workspace.resolve("PLAN.md"), "1. ship the agent\n");
+        anthropic.thenToolUse("toolu_1", "read_file", "{\"path\":\"PLAN.md\"}").thenText("The plan is to ship the agent.");
+        String session = newSession("claude");
+        Await.until("the Anthropic provider is configured", () -> Http.get(url("/api/providers")).body().contains("claude-test"));
+        List<JsonObject> events = turn(session, "{\"text\":\"what is the plan?\",\"provider\":\"claude-test\","
+                + "\"model\":\"claude-test-model\",\"mode\":\"plan\"}", false);
+        assertEquals(events.toString(), "COMPLETED", events.get(events.size() - 1).get("reason").getAsString());
+        JsonObject read = events.stream().filter(e -> e.get("type").getAsString().equals("ToolCallFinished"))
+                .findFirst().orElseThrow();
+        assertTrue(read.toString(), read.get("output").getAsString().contains("ship the agent"));
+        String second = anthropic.requests().get(1);
+        assertTrue(second, second.contains("\"tool_result\"") && second.contains("toolu_1"));
     }
 
     @Test

@@ -59,6 +59,7 @@ public final class AgentComponent implements AgentService {
     private final AgentLoop.Settings settings;
     private final Path workspace;
     private final List<ModelProvider> providers = new CopyOnWriteArrayList<>();
+    private final List<ModelProvider> localProviders = new CopyOnWriteArrayList<>();
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Boolean>> approvals = new ConcurrentHashMap<>();
 
@@ -73,12 +74,17 @@ public final class AgentComponent implements AgentService {
         this.workspace = Path.of(dir == null ? "." : dir);
     }
 
+    /** Local servers found on this machine come first: they are the default, nothing leaves the machine. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addProvider(ModelProvider provider) {
+    void addProvider(ModelProvider provider, Map<String, Object> properties) {
+        if (Boolean.TRUE.equals(properties.get("boxagnts.provider.discovered"))) {
+            localProviders.add(provider);
+        }
         providers.add(provider);
     }
 
     void removeProvider(ModelProvider provider) {
+        localProviders.remove(provider);
         providers.remove(provider);
     }
 
@@ -149,7 +155,7 @@ public final class AgentComponent implements AgentService {
                         + "(Ollama, llama.cpp, LM Studio or vLLM on its default port) or start BoxAgnts with "
                         + "--model-url");
             }
-            return available.get(0);
+            return localProviders.isEmpty() ? available.get(0) : localProviders.get(0);
         }
         return available.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow(() ->
                 new IllegalArgumentException("no model provider '" + id + "'; available: "
