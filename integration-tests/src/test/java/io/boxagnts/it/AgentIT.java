@@ -183,6 +183,9 @@ public class AgentIT {
                 .thenText("Understood, I left it.");
         String session = newSession("denied");
         List<JsonObject> events = turn(session, "rewrite the notes", "ask", false);
+        model.thenToolCall("call_10", "write_file", "{\"path\":\"NOTES.md\",\"content\":\"gone\"}").thenText("Blocked.");
+        List<JsonObject> denyRule = turn(session, "{\"text\":\"overwrite them\",\"mode\":\"auto-edit\",\"deny\":[\"write_file\"]}", true);
+        assertTrue(denyRule.toString(), denyRule.stream().noneMatch(e -> e.get("type").getAsString().equals("ApprovalRequested")));
         assertEquals("COMPLETED", events.get(events.size() - 1).get("reason").getAsString());
         JsonObject finished = events.stream().filter(e -> e.get("type").getAsString().equals("ToolCallFinished"))
                 .findFirst().orElseThrow();

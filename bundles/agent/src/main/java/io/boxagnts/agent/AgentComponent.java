@@ -91,7 +91,8 @@ public final class AgentComponent implements AgentService {
     @Override
     public AgentEvent.StopReason run(String sessionId, TurnRequest request, Consumer<AgentEvent> sink)
             throws IOException {
-        Permissions permissions = new Permissions(mode(request.mode()), Set.of(), Set.of());
+        Permissions permissions = new Permissions(mode(request.mode()), Set.copyOf(request.allow()),
+                Set.copyOf(request.deny()));
         ModelProvider provider = provider(request.providerId());
         String model = model(provider, request.model());
         if (running.putIfAbsent(sessionId, Thread.currentThread()) != null) {

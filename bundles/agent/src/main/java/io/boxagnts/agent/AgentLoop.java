@@ -73,7 +73,7 @@ final class AgentLoop {
     StopReason turn(String sessionId, String systemPrompt, String userText, Permissions permissions,
             ApprovalGate approvals, Consumer<AgentEvent> sink) throws IOException {
         long started = System.nanoTime();
-        Turn turn = new Turn(sessionId, permissions, approvals, sink);
+        Turn turn = new Turn(sessionId, permissions, approvals, sink, sessions.events(sessionId));
         turn.record(new AgentEvent.UserMessage(sessionId, clock.instant(), userText));
         StopReason reason;
         try {
@@ -104,10 +104,14 @@ final class AgentLoop {
         final ApprovalGate approvals;
         final Consumer<AgentEvent> sink;
         final Map<String, Integer> failures = new HashMap<>();
+        /** The session's log as it stands: read once when the turn starts, then kept in step with every append. */
+        final List<AgentEvent> log;
         Usage usage = Usage.NONE;
         boolean toldAboutContext;
 
-        Turn(String sessionId, Permissions permissions, ApprovalGate approvals, Consumer<AgentEvent> sink) {
+        Turn(String sessionId, Permissions permissions, ApprovalGate approvals, Consumer<AgentEvent> sink,
+                List<AgentEvent> log) {
+            this.log = new ArrayList<>(log);
             this.sessionId = sessionId;
             this.permissions = permissions;
             this.approvals = approvals;
@@ -119,7 +123,7 @@ final class AgentLoop {
             List<ToolDefinition> definitions = offered.stream().map(t -> new ToolDefinition(t.spec().name(),
                     t.spec().description(), t.spec().inputSchema())).toList();
             for (int step = 0; step < settings.maxSteps(); step++) {
-                List<ChatMessage> history = ContextWindow.fit(History.messages(sessions.events(sessionId)),
+                List<ChatMessage> history = ContextWindow.fit(History.messages(log),
                         settings.contextTokens(), this::tellOnceAboutContext);
                 if (ContextWindow.size(history) > ContextWindow.budget(settings.contextTokens())) {
                     history = summarise(history);
@@ -193,7 +197,7 @@ final class AgentLoop {
             usage = usage.plus(summary.usage());
             record(new AgentEvent.ContextSummary(sessionId, clock.instant(), summary.message().text()));
             tell("The conversation outgrew the model's context window: the earlier part was summarised.");
-            return History.messages(sessions.events(sessionId));
+            return History.messages(log);
         }
 
         /** Starts, approves and runs the step's calls; independent calls run in parallel. True when a loop shows. */
@@ -307,6 +311,9 @@ final class AgentLoop {
         /** Logs a completed event; live text was already sent delta by delta, so a step's whole text is not resent. */
         void record(AgentEvent event, boolean live) throws IOException {
             sessions.append(sessionId, event);
+            synchronized (log) {
+                log.add(event);
+            }
             if (live) {
                 sink.accept(event);
             }

@@ -152,7 +152,7 @@ public final class SessionsServlet extends HttpServlet {
             return;
         }
         TurnRequest turn = new TurnRequest(body.get("text").getAsString(), string(body, "provider"),
-                string(body, "model"), string(body, "mode"));
+                string(body, "model"), string(body, "mode"), names(body, "allow"), names(body, "deny"));
         BlockingQueue<AgentEvent> events = new LinkedBlockingQueue<>();
         String[] failure = new String[1];
         int[] status = {200};
@@ -227,6 +227,14 @@ public final class SessionsServlet extends HttpServlet {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while streaming the turn", e);
         }
+    }
+
+    /** A list of tool names, e.g. {@code "deny": ["write_file"]}. */
+    private static java.util.List<String> names(JsonObject body, String field) {
+        if (!body.has(field) || !body.get(field).isJsonArray()) {
+            return java.util.List.of();
+        }
+        return body.getAsJsonArray(field).asList().stream().map(JsonElement::getAsString).toList();
     }
 
     private static String string(JsonObject body, String field) {
