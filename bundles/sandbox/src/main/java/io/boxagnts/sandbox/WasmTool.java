@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
 final class WasmTool implements Tool {
 
     static final int MAX_INPUT_BYTES = 1 << 20;
+    private static final long INTERRUPT_CHECK_MS = 50;
     private static final int MAX_STDERR_BYTES = 16 << 10;
     private static final Logger LOG = LoggerFactory.getLogger(WasmTool.class);
 
@@ -118,7 +119,7 @@ final class WasmTool implements Tool {
         }
     }
 
-    private enum Stop { TIMEOUT, OUTPUT }
+    private enum Stop { TIMEOUT, OUTPUT, CANCELLED }
 
     private ToolResult run(Engine engine, byte[] input) throws ToolException {
         AtomicReference<Stop> stop = new AtomicReference<>();
@@ -133,6 +134,13 @@ final class WasmTool implements Tool {
         running.set(context);
         ScheduledFuture<?> watchdog = runtime.watchdog().schedule(() -> cancel(running, stop, Stop.TIMEOUT),
                 spec.limits().timeout().toMillis(), TimeUnit.MILLISECONDS);
+        // Guest code does not see Thread.interrupt(): the caller's interrupt (a cancelled agent turn) closes the context.
+        Thread caller = Thread.currentThread();
+        ScheduledFuture<?> interruptWatch = runtime.watchdog().scheduleWithFixedDelay(() -> {
+            if (caller.isInterrupted()) {
+                cancel(running, stop, Stop.CANCELLED);
+            }
+        }, INTERRUPT_CHECK_MS, INTERRUPT_CHECK_MS, TimeUnit.MILLISECONDS);
         int exitCode = 0;
         Value exports = null;
         try {
@@ -152,6 +160,7 @@ final class WasmTool implements Tool {
             throw failure(null, stop.get(), err);
         } finally {
             watchdog.cancel(false);
+            interruptWatch.cancel(false);
             running.set(null);
             closeQuietly(context);
         }
@@ -225,6 +234,9 @@ final class WasmTool implements Tool {
         }
         if (stop == Stop.OUTPUT) {
             return outputTooLarge();
+        }
+        if (stop == Stop.CANCELLED) {
+            return new ToolException(ToolError.Kind.UNAVAILABLE, spec.name() + " was stopped: the call was cancelled");
         }
         if (e == null) {
             return new ToolException(ToolError.Kind.INTERNAL, spec.name() + " was stopped");

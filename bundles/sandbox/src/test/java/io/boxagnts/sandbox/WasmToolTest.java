@@ -85,6 +85,17 @@ class WasmToolTest {
     }
 
     @Test
+    void interruptingTheCallerStopsTheModule() throws Exception {
+        WasmTool loop = tool("loop", new ToolLimits(Duration.ofSeconds(60), 1 << 20, 1024));
+        ToolError.Kind[] kind = new ToolError.Kind[1];
+        Thread caller = Thread.ofPlatform().start(() -> kind[0] = failure(loop, "{}"));
+        Thread.sleep(300);
+        caller.interrupt();
+        caller.join(30_000); // far below the tool's 60 s limit: only the interrupt can have ended it
+        assertEquals(ToolError.Kind.UNAVAILABLE, kind[0]);
+    }
+
+    @Test
     void anOutputFloodIsCutAtTheOutputLimit() throws Exception {
         assertEquals(ToolError.Kind.OUTPUT_TOO_LARGE, failure(tool("flood"), "{}"));
     }

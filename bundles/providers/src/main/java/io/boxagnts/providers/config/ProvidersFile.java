@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads {@code <data dir>/providers.json} at start, for example
  * {@code [{"type":"anthropic","id":"claude","apiKeyEnv":"ANTHROPIC_API_KEY"},
- * {"type":"openai","id":"work-vllm","baseUrl":"http://gpu-box:8000/v1"}]}, and keeps one factory configuration per
+ * {"type":"openai","id":"work-vllm","baseUrl":"http://gpu-box:8000/v1"}, {"type":"openai","id":"openai"}]} (the
+ * last is the OpenAI preset: its URL, and the key from OPENAI_API_KEY), and keeps one factory configuration per
  * entry: created or updated from the file, deleted when its entry is gone. A broken file is reported and changes
  * nothing.
  */
@@ -74,6 +75,12 @@ public final class ProvidersFile {
                             + entry);
                 }
                 String id = entry.get("id").getAsString();
+                if (type.equals("openai") && id.equals("openai") && !entry.has("baseUrl")) {
+                    entry.addProperty("baseUrl", "https://api.openai.com/v1"); // the OpenAI preset
+                    if (!entry.has("apiKey") && !entry.has("apiKeyEnv")) {
+                        entry.addProperty("apiKeyEnv", "OPENAI_API_KEY");
+                    }
+                }
                 Dictionary<String, Object> properties = new Hashtable<>();
                 entry.entrySet().forEach(e -> {
                     if (!e.getKey().equals("type")) {
