@@ -2,6 +2,7 @@ package io.boxagnts.sessions;
 
 import com.google.gson.JsonObject;
 import io.boxagnts.api.agent.AgentEvent;
+import io.boxagnts.api.model.Usage;
 import io.boxagnts.api.runtime.RuntimeProperties;
 import io.boxagnts.api.session.SessionInfo;
 import io.boxagnts.api.session.SessionStore;
@@ -69,7 +70,7 @@ public final class JsonlSessionStore implements SessionStore {
         Path temp = Files.createTempFile(dir, id, ".tmp");
         Files.writeString(temp, EventCodec.GSON.toJson(header) + "\n", StandardCharsets.UTF_8);
         Files.move(temp, file(id), StandardCopyOption.ATOMIC_MOVE);
-        return new SessionInfo(id, title, now, now, 0);
+        return new SessionInfo(id, title, now, now, 0, Usage.NONE, 0);
     }
 
     @Override

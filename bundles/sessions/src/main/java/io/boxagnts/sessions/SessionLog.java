@@ -2,6 +2,7 @@ package io.boxagnts.sessions;
 
 import com.google.gson.JsonObject;
 import io.boxagnts.api.agent.AgentEvent;
+import io.boxagnts.api.model.Usage;
 import io.boxagnts.api.session.SessionInfo;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +41,8 @@ record SessionLog(SessionInfo info, List<AgentEvent> events) {
         Instant created = Instant.parse(header.get("createdAt").getAsString());
         Instant updated = created;
         List<AgentEvent> events = new ArrayList<>();
+        Usage usage = Usage.NONE;
+        long turnMillis = 0;
         for (int i = 1; i < lines.length; i++) {
             if (lines[i].isBlank()) {
                 continue;
@@ -55,11 +58,16 @@ record SessionLog(SessionInfo info, List<AgentEvent> events) {
                 if (event.isPresent()) {
                     events.add(event.get());
                     updated = event.get().at();
+                    if (event.get() instanceof AgentEvent.TurnFinished turn) {
+                        usage = usage.plus(turn.usage());
+                        turnMillis += turn.millis();
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.warn("session {}: line {} cannot be read and is skipped ({})", name, i + 1, e.getMessage());
             }
         }
-        return Optional.of(new SessionLog(new SessionInfo(id, title, created, updated, events.size()), List.copyOf(events)));
+        return Optional.of(new SessionLog(new SessionInfo(id, title, created, updated, events.size(), usage, turnMillis),
+                List.copyOf(events)));
     }
 }

@@ -59,7 +59,10 @@ class JsonlSessionStoreTest {
             store.append(session.id(), event);
         }
         assertEquals(events, store.events(session.id()));
-        assertEquals(events.size(), store.info(session.id()).orElseThrow().events());
+        SessionInfo info = store.info(session.id()).orElseThrow();
+        assertEquals(events.size(), info.events());
+        assertEquals(new Usage(120, 30), info.usage());
+        assertEquals(2400, info.turnMillis());
     }
 
     @Test
