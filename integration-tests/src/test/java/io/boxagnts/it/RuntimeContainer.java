@@ -30,11 +30,16 @@ final class RuntimeContainer {
     private RuntimeContainer() {}
 
     static Option[] options() throws IOException {
+        return options("");
+    }
+
+    /** @param modelUrl an OpenAI-compatible server for the agent, as --model-url gives it, or empty */
+    static Option[] options(String modelUrl) throws IOException {
         Path root = TempDirs.create("boxagnts-it");
         Path workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
         LaunchOptions launch = new LaunchOptions(workspace, "127.0.0.1", freePort(),
                 Files.createDirectories(root.resolve("data")).toRealPath(),
-                Files.createDirectories(root.resolve("plugins")).toRealPath(), "");
+                Files.createDirectories(root.resolve("plugins")).toRealPath(), modelUrl);
         Map<String, Object> properties = FrameworkProperties.of(launch, BuildInfo.load(), System.currentTimeMillis());
 
         List<Option> options = new ArrayList<>();
