@@ -12,18 +12,14 @@ import io.boxagnts.api.model.ToolCall;
 import io.boxagnts.api.model.Usage;
 import io.boxagnts.api.tool.RefusedTool;
 import io.boxagnts.api.tool.RegisteredTool;
-import io.boxagnts.api.tool.Tool;
 import io.boxagnts.api.tool.ToolPermissions;
 import io.boxagnts.api.tool.ToolRegistry;
-import io.boxagnts.api.tool.ToolRequest;
-import io.boxagnts.api.tool.ToolResult;
 import io.boxagnts.api.tool.ToolSpec;
 import io.boxagnts.sessions.JsonlSessionStore;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -69,21 +65,14 @@ public final class AgentLoad {
         }
     }
 
-    record InstantTool(ToolSpec spec) implements Tool {
-        @Override
-        public ToolResult invoke(ToolRequest request) {
-            return new ToolResult("{\"matches\":[\"README.md:2\"]}", Duration.ZERO);
-        }
-    }
-
     public static void main(String[] args) throws Exception {
         int sessionCount = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int turns = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path dir = Files.createTempDirectory("agent-load");
         JsonlSessionStore sessions = new JsonlSessionStore(dir, Clock.systemUTC());
         List<RegisteredTool> tools = List.of(
-                new RegisteredTool(new InstantTool(new ToolSpec("grep", "search", null, ToolPermissions.READ, null, "1")), "load", "1"),
-                new RegisteredTool(new InstantTool(new ToolSpec("glob", "find", null, ToolPermissions.READ, null, "1")), "load", "1"));
+                new RegisteredTool(new AgentTurnBenchmark.InstantTool(new ToolSpec("grep", "search", null, ToolPermissions.READ, null, "1")), "load", "1"),
+                new RegisteredTool(new AgentTurnBenchmark.InstantTool(new ToolSpec("glob", "find", null, ToolPermissions.READ, null, "1")), "load", "1"));
         ToolRegistry registry = new ToolRegistry() {
             @Override
             public List<RegisteredTool> tools() {

@@ -151,6 +151,36 @@ public final class ModelHttp {
         return abbreviate(body.strip());
     }
 
+    /** Receives the lines of a server-sent event stream; answers false to stop reading. */
+    @FunctionalInterface
+    public interface LineHandler {
+        boolean line(String line) throws ModelException;
+    }
+
+    /**
+     * Reads an event stream line by line until the handler has seen enough or the stream ends. An interrupt of the
+     * calling thread (a cancelled turn) ends it with CANCELLED, a broken connection with STREAM_CUT.
+     */
+    public void stream(InputStream body, LineHandler handler) throws ModelException {
+        try (java.io.BufferedReader reader = new java.io.BufferedReader(
+                new java.io.InputStreamReader(body, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw cancelled();
+                }
+                if (!handler.line(line)) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw cancelled();
+            }
+            throw new ModelException(ModelException.Kind.STREAM_CUT, id + ": the stream broke off: " + e.getMessage(), e);
+        }
+    }
+
     public String readAll(InputStream body) throws ModelException {
         try (InputStream in = body) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

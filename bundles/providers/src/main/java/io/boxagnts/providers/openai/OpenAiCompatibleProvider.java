@@ -10,14 +10,10 @@ import io.boxagnts.api.model.ModelException;
 import io.boxagnts.api.model.ModelInfo;
 import io.boxagnts.api.model.ModelProvider;
 import io.boxagnts.providers.http.ModelHttp;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,22 +122,7 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
                 .header("Accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
         StreamAssembler stream = new StreamAssembler(listener);
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (Thread.currentThread().isInterrupted()) {
-                    throw http.cancelled();
-                }
-                if (!stream.line(line)) {
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw http.cancelled();
-            }
-            throw new ModelException(ModelException.Kind.STREAM_CUT, id + ": the stream broke off: " + e.getMessage(), e);
-        }
+        http.stream(response.body(), stream::line);
         return stream.finish();
     }
 }
