@@ -10,7 +10,6 @@ import io.boxagnts.api.model.ModelInfo;
 import io.boxagnts.api.model.ModelProvider;
 import io.boxagnts.api.model.ToolCall;
 import io.boxagnts.api.model.Usage;
-import io.boxagnts.api.tool.RefusedTool;
 import io.boxagnts.api.tool.RegisteredTool;
 import io.boxagnts.api.tool.ToolPermissions;
 import io.boxagnts.api.tool.ToolRegistry;
@@ -23,7 +22,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -73,22 +71,7 @@ public final class AgentLoad {
         List<RegisteredTool> tools = List.of(
                 new RegisteredTool(new AgentTurnBenchmark.InstantTool(new ToolSpec("grep", "search", null, ToolPermissions.READ, null, "1")), "load", "1"),
                 new RegisteredTool(new AgentTurnBenchmark.InstantTool(new ToolSpec("glob", "find", null, ToolPermissions.READ, null, "1")), "load", "1"));
-        ToolRegistry registry = new ToolRegistry() {
-            @Override
-            public List<RegisteredTool> tools() {
-                return tools;
-            }
-
-            @Override
-            public Optional<RegisteredTool> tool(String name) {
-                return tools.stream().filter(t -> t.spec().name().equals(name)).findFirst();
-            }
-
-            @Override
-            public List<RefusedTool> refused() {
-                return List.of();
-            }
-        };
+        ToolRegistry registry = new AgentTurnBenchmark.Registry(tools);
         AgentLoop loop = new AgentLoop(new InstantModel(), "m", registry, sessions, AgentLoop.Settings.DEFAULT,
                 Clock.systemUTC());
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());

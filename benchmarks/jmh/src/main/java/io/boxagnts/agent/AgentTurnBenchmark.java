@@ -85,15 +85,11 @@ public class AgentTurnBenchmark {
         }
     }
 
-    record Registry(RegisteredTool grep) implements ToolRegistry {
-        @Override
-        public List<RegisteredTool> tools() {
-            return List.of(grep);
-        }
-
+    /** A fixed set of tools, for benchmarks that run the loop without an OSGi container. */
+    record Registry(List<RegisteredTool> tools) implements ToolRegistry {
         @Override
         public Optional<RegisteredTool> tool(String name) {
-            return name.equals("grep") ? Optional.of(grep) : Optional.empty();
+            return tools.stream().filter(t -> t.spec().name().equals(name)).findFirst();
         }
 
         @Override
@@ -110,7 +106,7 @@ public class AgentTurnBenchmark {
     public void setUp() throws IOException {
         sessions = new JsonlSessionStore(Files.createTempDirectory("bench-sessions"), Clock.systemUTC());
         Tool grep = new InstantTool(new ToolSpec("grep", "search", null, ToolPermissions.READ, null, "1"));
-        loop = new AgentLoop(new InstantModel(), "m", new Registry(new RegisteredTool(grep, "bench", "1")), sessions,
+        loop = new AgentLoop(new InstantModel(), "m", new Registry(List.of(new RegisteredTool(grep, "bench", "1"))), sessions,
                 AgentLoop.Settings.DEFAULT, Clock.systemUTC());
     }
 

@@ -5,8 +5,10 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.JsonSerializer;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
@@ -19,6 +21,24 @@ final class JsonResponses {
             .create();
 
     private JsonResponses() {}
+
+    /**
+     * The request body as text, at most {@code limit} bytes; null after answering 413 when it is larger. An empty
+     * body reads as {@code {}}.
+     */
+    static String body(HttpServletRequest request, HttpServletResponse response, int limit) throws IOException {
+        if (request.getContentLengthLong() <= limit) {
+            try (InputStream in = request.getInputStream()) {
+                byte[] bytes = in.readNBytes(limit + 1);
+                if (bytes.length <= limit) {
+                    String text = new String(bytes, StandardCharsets.UTF_8);
+                    return text.isBlank() ? "{}" : text;
+                }
+            }
+        }
+        error(response, 413, "INVALID_INPUT", "the request body is larger than " + limit + " bytes");
+        return null;
+    }
 
     static void send(HttpServletResponse response, int status, Object body) throws IOException {
         response.setStatus(status);

@@ -14,7 +14,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.Serial;
 import java.nio.charset.StandardCharsets;
@@ -248,26 +247,20 @@ public final class SessionsServlet extends HttpServlet {
 
     /** The JSON object body, or null after answering 400/413. An empty body counts as {}. */
     private static JsonObject body(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try (InputStream in = request.getInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                JsonResponses.error(response, 413, "INVALID_INPUT", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
-                return null;
-            }
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            if (text.isBlank()) {
-                return new JsonObject();
-            }
-            JsonElement json = JsonParser.parseString(text);
-            if (!json.isJsonObject()) {
-                JsonResponses.error(response, 400, "INVALID_INPUT", "the body must be a JSON object");
-                return null;
-            }
-            return json.getAsJsonObject();
-        } catch (RuntimeException e) {
-            JsonResponses.error(response, 400, "INVALID_INPUT", "the body is not valid JSON: " + e.getMessage());
+        String text = JsonResponses.body(request, response, MAX_BODY_BYTES);
+        if (text == null) {
             return null;
         }
+        try {
+            JsonElement json = JsonParser.parseString(text);
+            if (json.isJsonObject()) {
+                return json.getAsJsonObject();
+            }
+            JsonResponses.error(response, 400, "INVALID_INPUT", "the body must be a JSON object");
+        } catch (RuntimeException e) {
+            JsonResponses.error(response, 400, "INVALID_INPUT", "the body is not valid JSON: " + e.getMessage());
+        }
+        return null;
     }
 
     private static void notFound(HttpServletResponse response, String id) throws IOException {

@@ -16,8 +16,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.io.Serial;
 import java.util.Locale;
 import java.util.UUID;
@@ -85,7 +83,7 @@ public final class ToolsServlet extends HttpServlet {
             JsonResponses.error(response, 404, "NOT_FOUND", "no tool named '" + parts[1] + "'; GET /api/tools lists them");
             return;
         }
-        String input = body(request, response);
+        String input = JsonResponses.body(request, response, MAX_BODY_BYTES);
         if (input == null) {
             return;
         }
@@ -98,23 +96,6 @@ public final class ToolsServlet extends HttpServlet {
         } catch (ToolException e) {
             ToolError error = e.error();
             JsonResponses.error(response, status(error.kind()), error.kind().name(), error.message());
-        }
-    }
-
-    /** The request body as text, or null after answering 413/400 when it is too large or not UTF-8 JSON text. */
-    private String body(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (request.getContentLengthLong() > MAX_BODY_BYTES) {
-            JsonResponses.error(response, 413, "INVALID_INPUT", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
-            return null;
-        }
-        try (InputStream in = request.getInputStream()) {
-            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (bytes.length > MAX_BODY_BYTES) {
-                JsonResponses.error(response, 413, "INVALID_INPUT", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
-                return null;
-            }
-            String text = new String(bytes, StandardCharsets.UTF_8);
-            return text.isBlank() ? "{}" : text;
         }
     }
 

@@ -12,6 +12,7 @@ import io.boxagnts.api.model.ChatResponse;
 import io.boxagnts.api.model.ModelException;
 import io.boxagnts.api.model.ToolCall;
 import io.boxagnts.api.model.Usage;
+import io.boxagnts.providers.http.ModelHttp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,11 +60,11 @@ final class StreamAssembler {
             chunk = element.getAsJsonObject();
         } catch (JsonParseException e) {
             throw new ModelException(ModelException.Kind.MALFORMED_RESPONSE,
-                    "the model server sent a chunk that is not JSON: " + abbreviate(data));
+                    "the model server sent a chunk that is not JSON: " + ModelHttp.abbreviate(data));
         }
         if (chunk.has("error")) {
             throw new ModelException(ModelException.Kind.SERVER_ERROR,
-                    "the model server reported an error mid-stream: " + abbreviate(chunk.get("error").toString()));
+                    "the model server reported an error mid-stream: " + ModelHttp.abbreviate(chunk.get("error").toString()));
         }
         if (chunk.has("usage") && chunk.get("usage").isJsonObject()) {
             JsonObject u = chunk.getAsJsonObject("usage");
@@ -172,9 +173,5 @@ final class StreamAssembler {
 
     private static long number(JsonObject object, String field) {
         return object.has(field) && object.get(field).isJsonPrimitive() ? object.get(field).getAsLong() : 0;
-    }
-
-    private static String abbreviate(String text) {
-        return io.boxagnts.providers.http.ModelHttp.abbreviate(text);
     }
 }
