@@ -22,6 +22,9 @@ trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/ws" "$work/plugins"
 port=30199
 health=http://127.0.0.1:$port/api/health
+# The API needs the access token: the runs use one the script makes (the way a user brings their own).
+token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'); (umask 077; echo "$token" >"$work/token")
+api() { curl -sf -H "Authorization: Bearer $token" "$@"; }
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2))}'; }
@@ -29,7 +32,7 @@ minmax() { sort -n | awk 'NR==1{min=$1} {max=$1} END {print min "-" max}'; }
 
 start_runtime() { # [data-dir]
   "$dist/bin/boxagnts" --workspace-dir "$work/ws" --data-dir "${1:-$work/data}" --plugins-dir "$work/plugins" \
-    --port "$port" >"$work/log" 2>&1 &
+    --access-token-file "$work/token" --port "$port" >"$work/log" 2>&1 &
   pid=$!
 }
 stop_runtime() { kill "$pid"; wait "$pid" 2>/dev/null || true; }
@@ -41,22 +44,22 @@ cold_runs() { # name data-dir-per-run(yes|no): N runs, spawn -> health 200 into 
     [ "$2" = yes ] && data=$work/data-$1-$i
     t0=$(now_ms)
     start_runtime "$data"
-    until curl -sf -o /dev/null "$health"; do sleep 0.005; done
+    until api -o /dev/null "$health"; do sleep 0.005; done
     t1=$(now_ms)
-    until curl -sf "$health" | grep -q '"state":"READY"'; do sleep 0.005; done
+    until api "$health" | grep -q '"state":"READY"'; do sleep 0.005; done
     t2=$(now_ms)
     echo $((t1 - t0)) >>"$work/$1"; echo $((t2 - t0)) >>"$work/$1.engine"
     stop_runtime
   done
 }
 
-start_runtime; until curl -sf -o /dev/null "$health"; do sleep 0.05; done; stop_runtime  # writes the CDS archive
+start_runtime; until api -o /dev/null "$health"; do sleep 0.05; done; stop_runtime  # writes the CDS archive
 cold_runs cold no                              # shipped runtime, CDS archive in place: every start after the first
 cold_runs first yes                            # shipped runtime, fresh data dir: the very first start
 BOXAGNTS_JAVA_HOME=${REFERENCE_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64} cold_runs jdk yes  # system JDK, upgrade module path
 
 start_runtime
-until curl -sf "$health" | grep -q '"state":"READY"'; do sleep 0.05; done
+until api "$health" | grep -q '"state":"READY"'; do sleep 0.05; done
 sleep 5
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 
@@ -64,10 +67,10 @@ rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 for _ in $(seq "$cycles"); do
   cp "$fixture" "$work/hello.part"
   t0=$(now_ms); mv "$work/hello.part" "$work/plugins/hello.jar"
-  until curl -sf "$health" | grep -q '"file":"hello.jar","symbolicName":"io.boxagnts.test.hello","version":"[^"]*","state":"ACTIVE"'; do sleep 0.005; done
+  until api "$health" | grep -q '"file":"hello.jar","symbolicName":"io.boxagnts.test.hello","version":"[^"]*","state":"ACTIVE"'; do sleep 0.005; done
   echo $(( $(now_ms) - t0 )) >>"$work/deploy"
   t0=$(now_ms); rm "$work/plugins/hello.jar"
-  while curl -sf "$health" | grep -q '"file":"hello.jar"'; do sleep 0.005; done
+  while api "$health" | grep -q '"file":"hello.jar"'; do sleep 0.005; done
   echo $(( $(now_ms) - t0 )) >>"$work/undeploy"
 done
 stop_runtime

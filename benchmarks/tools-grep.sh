@@ -19,9 +19,12 @@ corpus=${CORPUS:-/tmp/boxagnts-grep-corpus}
 work=$(mktemp -d)
 port=30198
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-"$dist/bin/boxagnts" --workspace-dir "$corpus" --data-dir "$work/data" --port "$port" >"$work/log" 2>&1 &
+# The API needs the access token: the run uses one the script makes (the way a user brings their own).
+token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'); (umask 077; echo "$token" >"$work/token")
+api() { curl -sf -H "Authorization: Bearer $token" "$@"; }
+"$dist/bin/boxagnts" --workspace-dir "$corpus" --data-dir "$work/data" --access-token-file "$work/token" --port "$port" >"$work/log" 2>&1 &
 pid=$!
-until curl -sf "http://127.0.0.1:$port/api/tools" | grep -q '"name":"grep"'; do sleep 0.1; done
+until api "http://127.0.0.1:$port/api/tools" | grep -q '"name":"grep"'; do sleep 0.1; done
 
 now() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
@@ -29,10 +32,10 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 measure() { # label json grep-args...
   local label=$1 json=$2; shift 2
   : >"$work/s"; : >"$work/n"; : >"$work/g"
-  first=$(now); curl -sf -X POST "http://127.0.0.1:$port/api/tools/grep/invoke" -d "$json" >/dev/null; first=$(( ($(now) - first) / 1000000 ))
-  for _ in $(seq "$warmup"); do curl -sf -X POST "http://127.0.0.1:$port/api/tools/grep/invoke" -d "$json" >/dev/null; done
+  first=$(now); api -X POST "http://127.0.0.1:$port/api/tools/grep/invoke" -d "$json" >/dev/null; first=$(( ($(now) - first) / 1000000 ))
+  for _ in $(seq "$warmup"); do api -X POST "http://127.0.0.1:$port/api/tools/grep/invoke" -d "$json" >/dev/null; done
   for _ in $(seq "$runs"); do
-    t0=$(now); curl -sf -X POST "http://127.0.0.1:$port/api/tools/grep/invoke" -d "$json" >"$work/sandbox.json"; t1=$(now)
+    t0=$(now); api -X POST "http://127.0.0.1:$port/api/tools/grep/invoke" -d "$json" >"$work/sandbox.json"; t1=$(now)
     node --no-turbo-fast-api-calls --no-warnings "$repo/tool-plugins/rust/tests/wasi-run.mjs" "$wasm" "$corpus" "$json" >"$work/node.json"; t2=$(now)
     (grep -rE "$@" "$corpus" || true) >"$work/grep.out"; t3=$(now)
     echo $(( (t1 - t0) / 1000000 )) >>"$work/s"; echo $(( (t2 - t1) / 1000000 )) >>"$work/n"; echo $(( (t3 - t2) / 1000000 )) >>"$work/g"

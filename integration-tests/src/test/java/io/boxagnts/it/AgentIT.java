@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -87,7 +86,7 @@ public class AgentIT {
     }
 
     private static List<JsonObject> turn(String session, String body, boolean approve) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url("/api/sessions/" + session + "/messages")))
+        HttpRequest request = Http.request(url("/api/sessions/" + session + "/messages"))
                 .timeout(Duration.ofSeconds(120))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();

@@ -10,11 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The distribution's {@code bin/boxagnts}, run as a user runs it, with its output captured line by line. */
 final class BoxagntsProcess implements AutoCloseable {
 
     static final Path DIST = Path.of(System.getProperty("boxagnts.dist"));
+    private static final Pattern READY_LINK = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/\\?token=([A-Za-z0-9_-]+)");
 
     private final Process process;
     private final List<String> out = new ArrayList<>();
@@ -63,9 +66,23 @@ final class BoxagntsProcess implements AutoCloseable {
         }
     }
 
+    /** Waits for the ready line, and lets {@link Http} use the token of the link it prints. */
     void awaitReady() throws Exception {
         Await.until("boxagnts prints its ready line (stderr so far: " + stderr() + ")",
                 () -> stdout().stream().anyMatch(line -> line.contains(" is ready at ")));
+        Matcher link = READY_LINK.matcher(String.join("\n", stdout()));
+        if (link.find()) {
+            Http.useToken(Integer.parseInt(link.group(1)), link.group(2));
+        }
+    }
+
+    /** The URL to open, as the ready line prints it. */
+    String url() {
+        Matcher link = READY_LINK.matcher(String.join("\n", stdout()));
+        if (!link.find()) {
+            throw new AssertionError("no ready link in " + stdout());
+        }
+        return link.group(0);
     }
 
     /** kill -9: no shutdown hook, no flush. (bin/boxagnts execs java, so this is the runtime's JVM.) */

@@ -66,7 +66,7 @@ public class ContainerIT {
 
     @Test
     public void healthReportsAnOptimizedEngineAndNoBundleProblems() throws Exception {
-        String url = "http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/api/health";
+        String url = Http.containerBase(context::getProperty) + "/api/health";
         Await.until("the engine is ready", () -> engine(health(url)).get("state").getAsString().equals("READY"));
         JsonObject health = health(url);
         JsonObject engine = engine(health);
@@ -142,7 +142,7 @@ public class ContainerIT {
             assertEquals(Bundle.INSTALLED, unresolvable.getState());
             assertTrue("throwing bundle not active", throwing.getState() != Bundle.ACTIVE);
 
-            String url = "http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/api/health";
+            String url = Http.containerBase(context::getProperty) + "/api/health";
             Http.Response response = Http.get(url);
             assertEquals(200, response.status());
             String notActive = JsonParser.parseString(response.body()).getAsJsonObject()

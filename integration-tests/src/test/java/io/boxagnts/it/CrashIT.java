@@ -7,7 +7,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -49,7 +48,7 @@ public class CrashIT {
                 BoxagntsProcess boxagnts = start(args);
                 String session = session(base);
                 CompletableFuture<HttpResponse<String>> turn = HttpClient.newHttpClient().sendAsync(
-                        HttpRequest.newBuilder(URI.create(base + "/api/sessions/" + session + "/messages"))
+                        Http.request(base + "/api/sessions/" + session + "/messages")
                                 .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"write a long answer\"}")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 int requestsBefore = round + 2;
@@ -93,7 +92,7 @@ public class CrashIT {
     }
 
     private static HttpResponse<String> post(String url, String body) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+        return HttpClient.newHttpClient().send(Http.request(url)
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -5,9 +5,11 @@ import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 
+import io.boxagnts.launcher.AccessTokenFile;
 import io.boxagnts.launcher.BuildInfo;
 import io.boxagnts.launcher.FrameworkProperties;
 import io.boxagnts.launcher.LaunchOptions;
+import io.boxagnts.launcher.UsageException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -37,9 +39,14 @@ final class RuntimeContainer {
     static Option[] options(String modelUrl) throws IOException {
         Path root = TempDirs.create("boxagnts-it");
         Path workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
-        LaunchOptions launch = new LaunchOptions(workspace, "127.0.0.1", freePort(),
-                Files.createDirectories(root.resolve("data")).toRealPath(),
-                Files.createDirectories(root.resolve("plugins")).toRealPath(), modelUrl);
+        Path data = Files.createDirectories(root.resolve("data")).toRealPath();
+        LaunchOptions launch = new LaunchOptions(workspace, "127.0.0.1", freePort(), data,
+                Files.createDirectories(root.resolve("plugins")).toRealPath(), modelUrl, LaunchOptions.Access.local(data));
+        try {
+            AccessTokenFile.readOrCreate(launch.access().tokenFile(), true);
+        } catch (UsageException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         Map<String, Object> properties = FrameworkProperties.of(launch, BuildInfo.load(), System.currentTimeMillis());
 
         List<Option> options = new ArrayList<>();

@@ -74,7 +74,7 @@ public class SandboxIT {
     }
 
     private void assertHealthAnswers() throws Exception {
-        String url = "http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/api/health";
+        String url = Http.containerBase(context::getProperty) + "/api/health";
         assertEquals(200, Http.get(url).status());
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,10 @@ final class CommandLine {
               --plugins-dir DIR     hot-deploy folder for tool bundles (default: the distribution's plugins/)
               --model-url URL       an OpenAI-compatible server to use besides those found on their default ports
                                     (e.g. http://127.0.0.1:8081/v1)
+              --access-token-file FILE
+                                    the secret the API and UI require (default: DATA-DIR/access-token, generated
+                                    at first start); required when --host is not a loopback address
+              --allowed-hosts NAMES comma-separated host names the server also answers to (e.g. a reverse proxy's)
               --help                print this help and exit
               --version             print the version and exit
 
@@ -42,7 +47,8 @@ final class CommandLine {
     record Version() implements Command {}
 
     private static final Set<String> VALUED = Set.of(
-            "--workspace-dir", "--port", "--host", "--data-dir", "--plugins-dir", "--model-url");
+            "--workspace-dir", "--port", "--host", "--data-dir", "--plugins-dir", "--model-url", "--access-token-file",
+            "--allowed-hosts");
 
     private final Path currentDir;
     private final Path userHome;
@@ -109,7 +115,21 @@ final class CommandLine {
         if (!modelUrl.isEmpty() && !modelUrl.matches("https?://[^\\s]+")) {
             throw new UsageException("--model-url '" + modelUrl + "' is not an http(s) URL, e.g. http://127.0.0.1:8081/v1");
         }
-        return new LaunchOptions(workspace, host, port, dataDir, pluginsDir, modelUrl);
+        boolean ownToken = values.containsKey("--access-token-file");
+        LaunchOptions.Access access = new LaunchOptions.Access(ownToken
+                ? resolve("--access-token-file", values.get("--access-token-file")) : dataDir.resolve("access-token"),
+                ownToken, hosts(values.getOrDefault("--allowed-hosts", "")));
+        return new LaunchOptions(workspace, host, port, dataDir, pluginsDir, modelUrl, access);
+    }
+
+    private static List<String> hosts(String text) throws UsageException {
+        List<String> hosts = Arrays.stream(text.split(",")).map(String::trim).filter(h -> !h.isEmpty()).toList();
+        for (String host : hosts) {
+            if (!host.matches("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+\\]")) {
+                throw new UsageException("--allowed-hosts: '" + host + "' is not a host name (no ports, no schemes)");
+            }
+        }
+        return hosts;
     }
 
     private static int port(String text) throws UsageException {

@@ -57,6 +57,10 @@ public final class FrameworkProperties {
         p.put(RuntimeProperties.DATA_DIR, options.dataDir().toString());
         p.put(RuntimeProperties.PLUGINS_DIR, options.pluginsDir().toString());
         p.put(RuntimeProperties.STARTED_AT, Long.toString(startedAt));
+        p.put(RuntimeProperties.ACCESS_TOKEN_FILE, options.access().tokenFile().toString());
+        if (!options.access().allowedHosts().isEmpty()) {
+            p.put(RuntimeProperties.ALLOWED_HOSTS, String.join(",", options.access().allowedHosts()));
+        }
         if (!options.modelUrl().isEmpty()) {
             p.put(RuntimeProperties.MODEL_URL, options.modelUrl());
         }

@@ -1,6 +1,7 @@
 package io.boxagnts.launcher;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What the user asked for, validated: every path is absolute and real.
@@ -11,5 +12,25 @@ import java.nio.file.Path;
  * @param dataDir sessions, configuration, caches
  * @param pluginsDir the hot-deploy folder watched for tool and extension bundles
  * @param modelUrl an OpenAI-compatible server the user named, or empty
+ * @param access who may use the HTTP server
  */
-public record LaunchOptions(Path workspace, String host, int port, Path dataDir, Path pluginsDir, String modelUrl) {}
+public record LaunchOptions(Path workspace, String host, int port, Path dataDir, Path pluginsDir, String modelUrl,
+        Access access) {
+
+    /**
+     * @param tokenFile the access token's file
+     * @param userManaged whether the user named it (--access-token-file) rather than the default one being generated
+     * @param allowedHosts names the server answers to besides the loopback ones (e.g. behind a reverse proxy)
+     */
+    public record Access(Path tokenFile, boolean userManaged, List<String> allowedHosts) {
+
+        public Access {
+            allowedHosts = List.copyOf(allowedHosts);
+        }
+
+        /** The generated token in the data directory, loopback names only. */
+        public static Access local(Path dataDir) {
+            return new Access(dataDir.resolve("access-token"), false, List.of());
+        }
+    }
+}

@@ -65,9 +65,22 @@ public final class Main {
             return 2;
         }
         Logger log = LoggerFactory.getLogger(Main.class);
+        String token;
+        try {
+            if (!address.isLoopbackAddress() && !options.access().userManaged()) {
+                throw new UsageException("--host " + options.host() + " can be reached from other machines; configure "
+                        + "their credential first with --access-token-file FILE (a secret of at least "
+                        + AccessTokenFile.MIN_LENGTH + " characters, chmod 600), or serve this machine only with "
+                        + "--host 127.0.0.1");
+            }
+            token = AccessTokenFile.readOrCreate(options.access().tokenFile(), !options.access().userManaged());
+        } catch (UsageException e) {
+            err.println("boxagnts: " + e.getMessage());
+            return 2;
+        }
         if (!address.isLoopbackAddress()) {
-            log.warn("Serving on {}, which other machines can reach. The API has no authentication yet: "
-                    + "anyone on the network can use the agent on {}.", options.host(), options.workspace());
+            log.warn("Serving on {}, which other machines can reach, over plain HTTP: the access token crosses the "
+                    + "network unencrypted. Put a TLS reverse proxy in front (see --allowed-hosts).", options.host());
         }
         Framework framework = new Felix(FrameworkProperties.of(options, build, startedAt));
         try {
@@ -83,7 +96,9 @@ public final class Main {
                 return 1;
             }
             String url = "http://" + hostForUrl(options.host()) + ":" + options.port() + "/";
-            out.println("BoxAgnts " + build.version() + " is ready at " + url
+            // The user's own credential is theirs to hand out; the generated one is printed as a link to click.
+            out.println("BoxAgnts " + build.version() + " is ready at " + (options.access().userManaged()
+                    ? url + "  (sign in with the token in " + options.access().tokenFile() + ")" : url + "?token=" + token)
                     + "  (workspace " + options.workspace() + ", data " + options.dataDir() + ")");
             framework.waitForStop(0);
             return 0;

@@ -1,6 +1,7 @@
 package io.boxagnts.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,5 +109,38 @@ class CommandLineTest {
     void aDataDirThatIsAFileIsRefused() throws IOException {
         Files.writeString(temp.resolve("data"), "x");
         assertTrue(error("--data-dir", temp.resolve("data").toString()).contains("is not a directory"));
+    }
+
+    @Test
+    void theAccessTokenDefaultsToTheDataDirectory() throws Exception {
+        LaunchOptions options = run("--allowed-hosts", "agents.example.org, 10.0.0.7");
+        assertEquals(home.resolve(".boxagnts/access-token"), options.access().tokenFile());
+        assertFalse(options.access().userManaged());
+        assertEquals(List.of("agents.example.org", "10.0.0.7"), options.access().allowedHosts());
+        assertTrue(run("--access-token-file", "secret").access().userManaged());
+        assertTrue(error("--allowed-hosts", "http://evil").contains("is not a host name"));
+    }
+
+    @Test
+    void theGeneratedTokenIsPrivateAndStable() throws Exception {
+        Path file = temp.resolve("access-token");
+        String token = AccessTokenFile.readOrCreate(file, true);
+        assertTrue(token.length() >= 32, token);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        assertEquals(token, AccessTokenFile.readOrCreate(file, true));
+    }
+
+    @Test
+    void aTokenFileOthersCanReadOrThatIsMissingOrShortIsRefused() throws Exception {
+        Path file = Files.writeString(temp.resolve("token"), "x".repeat(40));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertTrue(assertThrows(UsageException.class, () -> AccessTokenFile.readOrCreate(file, false))
+                .getMessage().contains("chmod 600"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(file, "short");
+        assertTrue(assertThrows(UsageException.class, () -> AccessTokenFile.readOrCreate(file, false))
+                .getMessage().contains("at least 32"));
+        assertTrue(assertThrows(UsageException.class, () -> AccessTokenFile.readOrCreate(temp.resolve("none"), false))
+                .getMessage().contains("does not exist"));
     }
 }

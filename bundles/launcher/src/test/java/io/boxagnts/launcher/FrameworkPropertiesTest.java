@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FrameworkPropertiesTest {
 
     private final LaunchOptions options = new LaunchOptions(Path.of("/w"), "127.0.0.1", 30001, Path.of("/d"),
-            Path.of("/p"), "");
+            Path.of("/p"), "", new LaunchOptions.Access(Path.of("/d/access-token"), false, List.of("agents.example")));
 
     @Test
     void graalWasmAndSlf4jAreExportedAtTheirBuildVersions() {
@@ -30,5 +31,7 @@ class FrameworkPropertiesTest {
         assertEquals(Path.of("/d/cache/felix").toString(), p.get("org.osgi.framework.storage"));
         assertEquals("1.2.3", p.get("boxagnts.version"));
         assertEquals("42", p.get("boxagnts.started.at"));
+        assertEquals(Path.of("/d/access-token").toString(), p.get("boxagnts.access.token.file"));
+        assertEquals("agents.example", p.get("boxagnts.http.allowed.hosts"));
     }
 }

@@ -19,5 +19,10 @@ public final class RuntimeProperties {
     /** When the launcher's JVM started, as epoch milliseconds. */
     public static final String STARTED_AT = "boxagnts.started.at";
 
+    /** The file holding the access token the HTTP API requires (one line, at least 32 characters, mode 0600). */
+    public static final String ACCESS_TOKEN_FILE = "boxagnts.access.token.file";
+    /** Comma-separated host names the HTTP server answers to besides the loopback ones (absent when none). */
+    public static final String ALLOWED_HOSTS = "boxagnts.http.allowed.hosts";
+
     private RuntimeProperties() {}
 }

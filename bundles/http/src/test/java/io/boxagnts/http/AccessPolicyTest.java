@@ -1,0 +1,126 @@
+package io.boxagnts.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.boxagnts.http.AccessPolicy.GrantCookie;
+import io.boxagnts.http.AccessPolicy.Incoming;
+import io.boxagnts.http.AccessPolicy.Pass;
+import io.boxagnts.http.AccessPolicy.Refuse;
+import io.boxagnts.http.AccessPolicy.Verdict;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class AccessPolicyTest {
+
+    private static final String SECRET = "0123456789abcdef0123456789abcdef-secret";
+    private static final String HOST = "127.0.0.1:30001";
+    private static final String ORIGIN = "http://127.0.0.1:30001";
+
+    private final AccessToken token = new AccessToken(SECRET, 30001);
+    private final AccessPolicy policy = new AccessPolicy(Set.of(), token);
+    private final String cookie = token.setCookieHeader().substring("boxagnts-30001=".length()).split(";")[0];
+
+    @Test
+    void theUiIsPublicAndTheApiNeedsTheToken() {
+        assertInstanceOf(Pass.class, policy.check(get("/", null, null, null)));
+        assertInstanceOf(Pass.class, policy.check(get("/app.js", null, null, null)));
+        assertRefused(401, policy.check(get("/api/sessions", null, null, null)));
+        assertRefused(401, policy.check(get("/api/sessions", "Bearer wrong-token-wrong-token-wrong-token", null, null)));
+        assertRefused(401, policy.check(get("/api/sessions", null, "forged-cookie", null)));
+        assertInstanceOf(Pass.class, policy.check(get("/api/sessions", "Bearer " + SECRET, null, null)));
+        assertInstanceOf(Pass.class, policy.check(get("/api/sessions", "bearer " + SECRET, null, null)));
+        assertInstanceOf(Pass.class, policy.check(get("/api/sessions", null, cookie, null)));
+    }
+
+    @Test
+    void theTokenInTheLinkBecomesACookie() {
+        Incoming link = new Incoming("GET", "/", SECRET, HOST, null, "none", null, null, "text/html", -1);
+        assertEquals(new GrantCookie("/"), policy.check(link));
+        Incoming wrong = new Incoming("GET", "/", "guess", HOST, null, "none", null, null, "text/html", -1);
+        assertRefused(401, policy.check(wrong));
+        assertTrue(token.setCookieHeader().contains("HttpOnly") && token.setCookieHeader().contains("SameSite=Strict"));
+        assertTrue(token.matchesCookie(cookie));
+    }
+
+    @Test
+    void aCookieAloneCannotChangeState() {
+        assertInstanceOf(Pass.class, policy.check(post("/api/sessions", null, cookie, ORIGIN, "same-origin")));
+        // a stolen cookie replayed without Origin, or from another site, or from another local web app
+        assertRefused(403, policy.check(post("/api/sessions", null, cookie, null, null)));
+        assertRefused(403, policy.check(post("/api/sessions", null, cookie, "https://evil.example", "cross-site")));
+        assertRefused(403, policy.check(post("/api/sessions", null, cookie, "http://127.0.0.1:8888", "same-site")));
+        assertRefused(403, policy.check(post("/api/sessions", null, cookie, null, "same-site")));
+        // scripts with the token need no Origin
+        assertInstanceOf(Pass.class, policy.check(post("/api/sessions", "Bearer " + SECRET, null, null, null)));
+    }
+
+    @Test
+    void eventStreamsNeedTheOriginToo() {
+        Incoming stream = new Incoming("GET", "/api/events", null, HOST, null, "same-origin", null, cookie,
+                "text/event-stream", -1);
+        assertRefused(403, policy.check(stream));
+    }
+
+    @Test
+    void aRebindingHostIsRefusedBeforeAnythingElse() {
+        Incoming rebound = new Incoming("GET", "/api/sessions", null, "evil.example:30001", null, null,
+                "Bearer " + SECRET, null, null, -1);
+        Refuse refusal = assertRefused(403, policy.check(rebound));
+        assertTrue(refusal.message().contains("Host 'evil.example:30001'"));
+        assertRefused(403, policy.check(new Incoming("GET", "/", null, null, null, null, null, null, null, -1)));
+    }
+
+    @Test
+    void aForeignOriginIsRefusedEvenWithTheToken() {
+        assertRefused(403, policy.check(post("/api/sessions", "Bearer " + SECRET, null, "https://evil.example", null)));
+        assertRefused(403, policy.check(post("/api/sessions", "Bearer " + SECRET, null, "null", null)));
+    }
+
+    @Test
+    void configuredNamesAreOursAndIpv6LoopbackToo() {
+        AccessPolicy lan = new AccessPolicy(Set.of("192.168.1.20", "agents.example.org"), token);
+        assertInstanceOf(Pass.class, lan.check(new Incoming("POST", "/api/sessions", null, "192.168.1.20:30001",
+                "http://192.168.1.20:30001", null, "Bearer " + SECRET, null, null, 2)));
+        assertInstanceOf(Pass.class, lan.check(new Incoming("GET", "/", null, "agents.example.org", null, null, null,
+                null, null, -1)));
+        assertInstanceOf(Pass.class, policy.check(new Incoming("POST", "/api/sessions", null, "[::1]:30001",
+                "http://[::1]:30001", null, "Bearer " + SECRET, null, null, 2)));
+    }
+
+    @Test
+    void oversizedBodiesAreRefusedBeforeTheEndpointReadsThem() {
+        Incoming huge = new Incoming("POST", "/api/sessions", null, HOST, ORIGIN, null, "Bearer " + SECRET, null,
+                null, 50L << 20);
+        assertRefused(413, policy.check(huge));
+    }
+
+    @Test
+    void anEmptyTokenMatchesNothing() {
+        AccessPolicy closed = new AccessPolicy(Set.of(), new AccessToken("", 30001));
+        assertRefused(401, closed.check(get("/api/sessions", "Bearer ", null, null)));
+        assertRefused(401, closed.check(new Incoming("GET", "/", "", HOST, null, null, null, null, null, -1)));
+    }
+
+    @Test
+    void theTokenIsReadFromTheQueryStringOnly() {
+        assertEquals("a b", BoxagntsContext.queryParameter("x=1&token=a+b", "token"));
+        assertEquals(null, BoxagntsContext.queryParameter("tokens=1", "token"));
+        assertEquals("", BoxagntsContext.queryParameter("token=%zz", "token"));
+    }
+
+    private static Incoming get(String path, String authorization, String cookie, String origin) {
+        return new Incoming("GET", path, null, HOST, origin, null, authorization, cookie, "*/*", -1);
+    }
+
+    private static Incoming post(String path, String authorization, String cookie, String origin, String site) {
+        return new Incoming("POST", path, null, HOST, origin, site, authorization, cookie, "*/*", 2);
+    }
+
+    private static Refuse assertRefused(int status, Verdict verdict) {
+        Refuse refuse = assertInstanceOf(Refuse.class, verdict);
+        assertEquals(status, refuse.status(), refuse.message());
+        return refuse;
+    }
+}
