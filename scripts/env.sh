@@ -50,5 +50,6 @@ apt_install() {
   fi
 }
 
-# Debian packages the build and the tests need (wabt: wat2wasm for the WASM test modules).
-BUILD_PACKAGES="wabt"
+# Debian packages the build and the tests need: wabt (wat2wasm for the WASM test modules); chromium,
+# chromium-driver and a font for the browser tests of the web UI.
+BUILD_PACKAGES="wabt chromium chromium-driver fonts-dejavu-core"

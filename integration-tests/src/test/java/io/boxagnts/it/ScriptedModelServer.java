@@ -67,6 +67,17 @@ final class ScriptedModelServer implements AutoCloseable {
                 "{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":80,\"completion_tokens\":7}}");
     }
 
+    /** An answer streamed in the given pieces (any text: each is JSON-escaped), then stop. */
+    ScriptedModelServer thenTextChunks(String... pieces) {
+        List<String> chunks = new ArrayList<>();
+        for (String piece : pieces) {
+            chunks.add("{\"choices\":[{\"index\":0,\"delta\":{\"content\":" + new com.google.gson.JsonPrimitive(piece)
+                    + "}}]}");
+        }
+        chunks.add("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":120,\"completion_tokens\":40}}");
+        return then(chunks.toArray(String[]::new));
+    }
+
     /** A long answer, one word per chunk, each after {@code delayMs}: time enough to kill a runtime mid-stream. */
     synchronized ScriptedModelServer thenSlowText(int words, long delayMs) {
         List<String> events = new ArrayList<>();

@@ -73,7 +73,7 @@ public final class AgentLoad {
                 new RegisteredTool(new AgentTurnBenchmark.InstantTool(new ToolSpec("glob", "find", null, ToolPermissions.READ, null, "1")), "load", "1"));
         ToolRegistry registry = new AgentTurnBenchmark.Registry(tools);
         AgentLoop loop = new AgentLoop(new InstantModel(), "m", registry, sessions, AgentLoop.Settings.DEFAULT,
-                Clock.systemUTC());
+                Clock.systemUTC(), dir);
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger errors = new AtomicInteger();
         long started = System.nanoTime();

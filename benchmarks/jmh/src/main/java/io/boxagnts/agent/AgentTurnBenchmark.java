@@ -107,7 +107,7 @@ public class AgentTurnBenchmark {
         sessions = new JsonlSessionStore(Files.createTempDirectory("bench-sessions"), Clock.systemUTC());
         Tool grep = new InstantTool(new ToolSpec("grep", "search", null, ToolPermissions.READ, null, "1"));
         loop = new AgentLoop(new InstantModel(), "m", new Registry(List.of(new RegisteredTool(grep, "bench", "1"))), sessions,
-                AgentLoop.Settings.DEFAULT, Clock.systemUTC());
+                AgentLoop.Settings.DEFAULT, Clock.systemUTC(), Files.createTempDirectory("bench-workspace"));
     }
 
     @Setup(Level.Invocation)

@@ -61,7 +61,7 @@ public final class AgentComponent implements AgentService {
     private final List<ModelProvider> providers = new CopyOnWriteArrayList<>();
     private final List<ModelProvider> localProviders = new CopyOnWriteArrayList<>();
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
-    private final Map<String, CompletableFuture<Boolean>> approvals = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<ApprovalGate.Answer>> approvals = new ConcurrentHashMap<>();
 
     @Activate
     public AgentComponent(BundleContext context, @Reference ToolRegistry tools, @Reference SessionStore sessions,
@@ -99,7 +99,7 @@ public final class AgentComponent implements AgentService {
             throw new IllegalStateException("session " + sessionId + " already has a turn running; cancel it first");
         }
         try {
-            AgentLoop loop = new AgentLoop(provider, model, tools, sessions, settings, Clock.systemUTC());
+            AgentLoop loop = new AgentLoop(provider, model, tools, sessions, settings, Clock.systemUTC(), workspace);
             return loop.turn(sessionId, systemPrompt(), request.text(), permissions, this::approve, sink);
         } finally {
             running.remove(sessionId);
@@ -107,9 +107,9 @@ public final class AgentComponent implements AgentService {
     }
 
     @Override
-    public boolean answer(String sessionId, String callId, boolean approved) {
-        CompletableFuture<Boolean> pending = approvals.get(key(sessionId, callId));
-        return pending != null && pending.complete(approved);
+    public boolean answer(String sessionId, String callId, boolean approved, boolean forSession) {
+        CompletableFuture<ApprovalGate.Answer> pending = approvals.get(key(sessionId, callId));
+        return pending != null && pending.complete(ApprovalGate.Answer.of(approved, forSession));
     }
 
     @Override
@@ -122,14 +122,15 @@ public final class AgentComponent implements AgentService {
         return true;
     }
 
-    private boolean approve(AgentEvent.ApprovalRequested request, Duration timeout) throws InterruptedException {
+    private ApprovalGate.Answer approve(AgentEvent.ApprovalRequested request, Duration timeout)
+            throws InterruptedException {
         String key = key(request.sessionId(), request.callId());
-        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        CompletableFuture<ApprovalGate.Answer> answer = new CompletableFuture<>();
         approvals.put(key, answer);
         try {
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            return false; // nobody answered: denied
+            return ApprovalGate.Answer.DENIED; // nobody answered
         } finally {
             approvals.remove(key);
         }

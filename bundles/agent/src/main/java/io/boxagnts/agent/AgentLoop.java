@@ -23,9 +23,14 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,15 +63,17 @@ final class AgentLoop {
     private final SessionStore sessions;
     private final Settings settings;
     private final Clock clock;
+    private final FileChanges changes;
 
     AgentLoop(ModelProvider provider, String model, ToolRegistry tools, SessionStore sessions, Settings settings,
-            Clock clock) {
+            Clock clock, Path workspace) {
         this.provider = provider;
         this.model = model;
         this.tools = tools;
         this.sessions = sessions;
         this.settings = settings;
         this.clock = clock;
+        this.changes = new FileChanges(workspace);
     }
 
     /** Runs one turn to its end and says why it ended. */
@@ -108,6 +115,10 @@ final class AgentLoop {
         final List<AgentEvent> log;
         Usage usage = Usage.NONE;
         boolean toldAboutContext;
+        /** Tools the user approved for the rest of the session, in this turn or an earlier one. */
+        final Set<String> approvedForSession;
+        /** What the calls of the current step changed, by call id; recorded after each call's end. */
+        final Map<String, AgentEvent.FileChanged> changed = new ConcurrentHashMap<>();
 
         Turn(String sessionId, Permissions permissions, ApprovalGate approvals, Consumer<AgentEvent> sink,
                 List<AgentEvent> log) {
@@ -116,6 +127,7 @@ final class AgentLoop {
             this.permissions = permissions;
             this.approvals = approvals;
             this.sink = sink;
+            this.approvedForSession = approvedForSession(log);
         }
 
         StopReason run(String systemPrompt) throws IOException, InterruptedException {
@@ -225,6 +237,10 @@ final class AgentLoop {
                         throw e;
                     }
                     record(finished);
+                    AgentEvent.FileChanged change = changed.remove(finished.callId());
+                    if (change != null) {
+                        record(change);
+                    }
                     if (finished.error() != null) {
                         String key = calls.get(i).name() + " " + calls.get(i).arguments();
                         loop |= failures.merge(key, 1, Integer::sum) >= settings.repeatedFailures();
@@ -250,12 +266,20 @@ final class AgentLoop {
                 case REFUSE -> finished(call, null, new ToolError(ToolError.Kind.PERMISSION_DENIED,
                         call.name() + " is not allowed in this session"), 0);
                 case ASK -> {
+                    if (approvedForSession.contains(call.name())) {
+                        yield null;
+                    }
                     AgentEvent.ApprovalRequested request = new AgentEvent.ApprovalRequested(sessionId, clock.instant(),
                             call.id(), call.name(), call.arguments());
                     record(request);
-                    boolean approved = approvals.approve(request, settings.approvalTimeout());
-                    record(new AgentEvent.ApprovalDecided(sessionId, clock.instant(), call.id(), approved, "user"));
-                    yield approved ? null : finished(call, null, new ToolError(ToolError.Kind.PERMISSION_DENIED,
+                    ApprovalGate.Answer answer = approvals.approve(request, settings.approvalTimeout());
+                    if (answer == ApprovalGate.Answer.FOR_SESSION) {
+                        approvedForSession.add(call.name());
+                    }
+                    record(new AgentEvent.ApprovalDecided(sessionId, clock.instant(), call.id(),
+                            answer != ApprovalGate.Answer.DENIED, answer == ApprovalGate.Answer.FOR_SESSION
+                                    ? AgentEvent.FOR_SESSION : AgentEvent.BY_USER));
+                    yield answer != ApprovalGate.Answer.DENIED ? null : finished(call, null, new ToolError(ToolError.Kind.PERMISSION_DENIED,
                             "the user did not approve " + call.name()), 0);
                 }
             };
@@ -268,7 +292,10 @@ final class AgentLoop {
                 return finished(call, null, new ToolError(ToolError.Kind.UNAVAILABLE, "the tool went away"), 0);
             }
             try {
+                Optional<FileChanges.Before> before = changes.before(tool.spec(), call.arguments());
                 ToolResult result = tool.tool().invoke(new ToolRequest(call.id(), call.arguments()));
+                before.flatMap(b -> changes.after(b, sessionId, clock.instant(), call.id()))
+                        .ifPresent(change -> changed.put(call.id(), change));
                 return finished(call, result.output(), null, result.duration().toMillis());
             } catch (ToolException e) {
                 return finished(call, null, e.error(), (System.nanoTime() - started) / 1_000_000);
@@ -280,6 +307,21 @@ final class AgentLoop {
 
         private AgentEvent.ToolCallFinished finished(ToolCall call, String output, ToolError error, long millis) {
             return new AgentEvent.ToolCallFinished(sessionId, clock.instant(), call.id(), output, error, millis);
+        }
+
+        /** The tools of the ApprovalRequested events whose answer was "for this session". */
+        private static Set<String> approvedForSession(List<AgentEvent> log) {
+            Map<String, String> requested = new HashMap<>();
+            Set<String> approved = new HashSet<>();
+            for (AgentEvent event : log) {
+                if (event instanceof AgentEvent.ApprovalRequested request) {
+                    requested.put(request.callId(), request.tool());
+                } else if (event instanceof AgentEvent.ApprovalDecided decided && decided.approved()
+                        && AgentEvent.FOR_SESSION.equals(decided.by()) && requested.containsKey(decided.callId())) {
+                    approved.add(requested.get(decided.callId()));
+                }
+            }
+            return approved;
         }
 
         private void live(ChatDelta delta) {

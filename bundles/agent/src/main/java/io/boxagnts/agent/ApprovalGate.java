@@ -7,8 +7,19 @@ import java.time.Duration;
 @FunctionalInterface
 interface ApprovalGate {
 
-    /** @return whether the call may run; a request nobody answers within {@code timeout} is denied */
-    boolean approve(AgentEvent.ApprovalRequested request, Duration timeout) throws InterruptedException;
+    /** The user's answer. */
+    enum Answer {
+        DENIED, ONCE,
+        /** Yes, and do not ask again for this tool in this session. */
+        FOR_SESSION;
 
-    ApprovalGate DENY_ALL = (request, timeout) -> false;
+        static Answer of(boolean approved, boolean forSession) {
+            return !approved ? DENIED : forSession ? FOR_SESSION : ONCE;
+        }
+    }
+
+    /** @return the user's answer; a request nobody answers within {@code timeout} is denied */
+    Answer approve(AgentEvent.ApprovalRequested request, Duration timeout) throws InterruptedException;
+
+    ApprovalGate DENY_ALL = (request, timeout) -> Answer.DENIED;
 }

@@ -27,6 +27,7 @@ import io.boxagnts.api.tool.ToolRequest;
 import io.boxagnts.api.tool.ToolResult;
 import io.boxagnts.api.tool.ToolSpec;
 import io.boxagnts.sessions.JsonlSessionStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -131,6 +132,8 @@ class AgentLoopTest {
 
     @TempDir
     Path dir;
+    @TempDir
+    Path workspace;
 
     private JsonlSessionStore sessions;
     private String session;
@@ -146,7 +149,8 @@ class AgentLoopTest {
 
     private StopReason turn(ScriptedModel model, Permissions permissions, ApprovalGate gate, String text,
             AgentLoop.Settings settings, JavaTool... tools) throws Exception {
-        AgentLoop loop = new AgentLoop(model, "m", new Tools(List.of(tools)), sessions, settings, Clock.systemUTC());
+        AgentLoop loop = new AgentLoop(model, "m", new Tools(List.of(tools)), sessions, settings, Clock.systemUTC(),
+                workspace);
         return loop.turn(session, "You are a coding agent.", text, permissions, gate, live::add);
     }
 
@@ -203,8 +207,55 @@ class AgentLoopTest {
         ScriptedModel approved = new ScriptedModel()
                 .then(r -> calls(new ToolCall("c2", "edit_file", "{\"path\":\"README.md\"}")))
                 .then(r -> text("Fixed."));
-        assertEquals(StopReason.COMPLETED, turn(approved, Permissions.DEFAULT, (request, timeout) -> true, grep, edit));
+        assertEquals(StopReason.COMPLETED, turn(approved, Permissions.DEFAULT, (request, timeout) -> ApprovalGate.Answer.ONCE, grep,
+                edit));
         assertEquals(List.of("{\"path\":\"README.md\"}"), edit.inputs());
+    }
+
+    @Test
+    void approvedForTheSessionAToolNoLongerAsksInThisOrLaterTurns() throws Exception {
+        List<String> asked = new CopyOnWriteArrayList<>();
+        ApprovalGate always = (request, timeout) -> {
+            asked.add(request.callId());
+            return ApprovalGate.Answer.FOR_SESSION;
+        };
+        ScriptedModel first = new ScriptedModel()
+                .then(r -> calls(new ToolCall("c1", "edit_file", "{\"path\":\"a.md\"}")))
+                .then(r -> calls(new ToolCall("c2", "edit_file", "{\"path\":\"b.md\"}")))
+                .then(r -> text("Both edited."));
+        assertEquals(StopReason.COMPLETED, turn(first, Permissions.DEFAULT, always, edit));
+        ScriptedModel later = new ScriptedModel()
+                .then(r -> calls(new ToolCall("c3", "edit_file", "{\"path\":\"c.md\"}")))
+                .then(r -> text("Done."));
+        assertEquals(StopReason.COMPLETED, turn(later, Permissions.DEFAULT, ApprovalGate.DENY_ALL, edit));
+        assertEquals(List.of("c1"), asked);
+        assertEquals(3, edit.inputs().size());
+        assertTrue(sessions.events(session).stream().anyMatch(e -> e instanceof AgentEvent.ApprovalDecided d
+                && d.by().equals(AgentEvent.FOR_SESSION)));
+    }
+
+    @Test
+    void aWriteToolsEditIsRecordedAsBeforeAndAfter() throws Exception {
+        Files.writeString(workspace.resolve("README.md"), "teh answer\n");
+        JavaTool fix = new JavaTool("edit_file", ToolPermissions.WRITE, in -> {
+            try {
+                Files.writeString(workspace.resolve("README.md"), "the answer\n");
+                Files.writeString(workspace.resolve("NEW.md"), "new\n");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return "{\"replacements\":1}";
+        });
+        ScriptedModel model = new ScriptedModel()
+                .then(r -> calls(new ToolCall("c1", "edit_file", "{\"path\":\"README.md\"}"),
+                        new ToolCall("c2", "edit_file", "{\"path\":\"../outside.md\"}")))
+                .then(r -> text("Fixed."));
+        assertEquals(StopReason.COMPLETED, turn(model, new Permissions(Permissions.Mode.AUTO_EDIT, Set.of(), Set.of()),
+                ApprovalGate.DENY_ALL, fix));
+        List<AgentEvent.FileChanged> changes = sessions.events(session).stream()
+                .filter(e -> e instanceof AgentEvent.FileChanged).map(e -> (AgentEvent.FileChanged) e).toList();
+        assertEquals(List.of(new AgentEvent.FileChanged(session, changes.get(0).at(), "c1", "README.md",
+                "teh answer\n", "the answer\n")), changes);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.boxagnts.http;
 
+import io.boxagnts.api.runtime.HttpContext;
 import java.net.URI;
 import java.util.HashSet;
 import java.util.Locale;
@@ -61,7 +62,7 @@ final class AccessPolicy {
         if (in.contentLength() > MAX_BODY_BYTES) {
             return new Refuse(413, "INVALID_INPUT", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
         }
-        if (!in.path().startsWith("/api/")) {
+        if (!in.path().startsWith(HttpContext.API_PREFIX)) {
             return pageRequest(in);
         }
         if (in.authorization() != null) {

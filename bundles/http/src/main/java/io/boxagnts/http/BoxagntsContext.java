@@ -1,5 +1,6 @@
 package io.boxagnts.http;
 
+import io.boxagnts.api.runtime.HttpContext;
 import io.boxagnts.api.runtime.RuntimeProperties;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,9 +29,9 @@ import org.slf4j.LoggerFactory;
 @HttpWhiteboardContext(name = BoxagntsContext.NAME, path = "/")
 public final class BoxagntsContext extends ServletContextHelper {
 
-    public static final String NAME = "boxagnts";
+    public static final String NAME = HttpContext.NAME;
     /** Filter that servlets use to select this context. */
-    public static final String SELECT = "(osgi.http.whiteboard.context.name=" + NAME + ")";
+    public static final String SELECT = HttpContext.SELECT;
 
     /** Scripts only from our own files, no inline code, no plugins, no framing, nothing sent elsewhere. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "

@@ -53,7 +53,7 @@ public final class SessionsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String[] path = path(request);
+        String[] path = Requests.path(request);
         try {
             if (path.length == 0) {
                 JsonObject body = new JsonObject();
@@ -83,8 +83,8 @@ public final class SessionsServlet extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String[] path = path(request);
-        JsonObject body = body(request, response);
+        String[] path = Requests.path(request);
+        JsonObject body = Requests.jsonObject(request, response, MAX_BODY_BYTES);
         if (body == null) {
             return;
         }
@@ -103,7 +103,8 @@ public final class SessionsServlet extends HttpServlet {
                     JsonResponses.error(response, 400, "INVALID_INPUT", "the body needs {\"approved\": true|false}");
                     return;
                 }
-                boolean answered = agent.answer(path[0], path[2], body.get("approved").getAsBoolean());
+                boolean answered = agent.answer(path[0], path[2], body.get("approved").getAsBoolean(),
+                        body.has("forSession") && body.get("forSession").getAsBoolean());
                 if (!answered) {
                     JsonResponses.error(response, 404, "NOT_FOUND", "no approval request " + path[2] + " is waiting");
                     return;
@@ -128,7 +129,7 @@ public final class SessionsServlet extends HttpServlet {
 
     @Override
     protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String[] path = path(request);
+        String[] path = Requests.path(request);
         try {
             if (path.length != 1 || !sessions.delete(path[0])) {
                 notFound(response, path.length > 0 ? path[0] : "");
@@ -150,8 +151,8 @@ public final class SessionsServlet extends HttpServlet {
             JsonResponses.error(response, 400, "INVALID_INPUT", "the body needs {\"text\": \"...\"}");
             return;
         }
-        TurnRequest turn = new TurnRequest(body.get("text").getAsString(), string(body, "provider"),
-                string(body, "model"), string(body, "mode"), names(body, "allow"), names(body, "deny"));
+        TurnRequest turn = new TurnRequest(body.get("text").getAsString(), Requests.string(body, "provider"),
+                Requests.string(body, "model"), Requests.string(body, "mode"), names(body, "allow"), names(body, "deny"));
         BlockingQueue<AgentEvent> events = new LinkedBlockingQueue<>();
         String[] failure = new String[1];
         int[] status = {200};
@@ -236,32 +237,6 @@ public final class SessionsServlet extends HttpServlet {
         return body.getAsJsonArray(field).asList().stream().map(JsonElement::getAsString).toList();
     }
 
-    private static String string(JsonObject body, String field) {
-        return body.has(field) && body.get(field).isJsonPrimitive() ? body.get(field).getAsString() : "";
-    }
-
-    private static String[] path(HttpServletRequest request) {
-        String info = request.getPathInfo();
-        return info == null || info.equals("/") ? new String[0] : info.substring(1).split("/");
-    }
-
-    /** The JSON object body, or null after answering 400/413. An empty body counts as {}. */
-    private static JsonObject body(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String text = JsonResponses.body(request, response, MAX_BODY_BYTES);
-        if (text == null) {
-            return null;
-        }
-        try {
-            JsonElement json = JsonParser.parseString(text);
-            if (json.isJsonObject()) {
-                return json.getAsJsonObject();
-            }
-            JsonResponses.error(response, 400, "INVALID_INPUT", "the body must be a JSON object");
-        } catch (RuntimeException e) {
-            JsonResponses.error(response, 400, "INVALID_INPUT", "the body is not valid JSON: " + e.getMessage());
-        }
-        return null;
-    }
 
     private static void notFound(HttpServletResponse response, String id) throws IOException {
         JsonResponses.error(response, 404, "NOT_FOUND", "no session '" + id + "'");

@@ -37,11 +37,21 @@ public interface AgentEvent {
     record ToolCallFinished(String sessionId, Instant at, String callId, String output, ToolError error, long millis)
             implements AgentEvent {}
 
+    /**
+     * A tool call changed a text file of the workspace: {@code before} is null when the call created it, {@code after}
+     * null when it deleted it. Paths are relative to the workspace, as the tool was given them.
+     */
+    record FileChanged(String sessionId, Instant at, String callId, String path, String before, String after)
+            implements AgentEvent {}
+
     /** A write needs the user's approval before it runs. */
     record ApprovalRequested(String sessionId, Instant at, String callId, String tool, String arguments)
             implements AgentEvent {}
 
-    /** The user's (or the timeout's) answer to an approval request. */
+    /**
+     * The user's (or the timeout's) answer to an approval request; {@code by} is {@link #BY_USER}, or
+     * {@link #FOR_SESSION} when the user approved the tool for the rest of the session.
+     */
     record ApprovalDecided(String sessionId, Instant at, String callId, boolean approved, String by)
             implements AgentEvent {}
 
@@ -57,6 +67,11 @@ public interface AgentEvent {
     /** The turn ended, and why. */
     record TurnFinished(String sessionId, Instant at, StopReason reason, Usage usage, long millis)
             implements AgentEvent {}
+
+    /** {@link ApprovalDecided#by()}: the user answered this request. */
+    String BY_USER = "user";
+    /** {@link ApprovalDecided#by()}: the user approved, and the tool runs without asking for the rest of the session. */
+    String FOR_SESSION = "user, for this session";
 
     /** Why a turn ended. */
     enum StopReason { COMPLETED, CANCELLED, MAX_STEPS, LOOP_DETECTED, ERROR }

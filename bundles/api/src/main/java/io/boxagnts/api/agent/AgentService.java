@@ -18,7 +18,16 @@ public interface AgentService {
     AgentEvent.StopReason run(String sessionId, TurnRequest request, Consumer<AgentEvent> sink) throws IOException;
 
     /** Answers a pending approval request. @return whether there was one */
-    boolean answer(String sessionId, String callId, boolean approved);
+    default boolean answer(String sessionId, String callId, boolean approved) {
+        return answer(sessionId, callId, approved, false);
+    }
+
+    /**
+     * Answers a pending approval request; {@code forSession} approves the tool for the rest of the session too.
+     *
+     * @return whether there was one
+     */
+    boolean answer(String sessionId, String callId, boolean approved, boolean forSession);
 
     /** Stops the session's running turn (the model stream and waiting approvals). @return whether one was running */
     boolean cancel(String sessionId);

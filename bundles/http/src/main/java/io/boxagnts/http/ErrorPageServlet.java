@@ -1,0 +1,54 @@
+package io.boxagnts.http;
+
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.Serial;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletErrorPage;
+
+/**
+ * Errors that no endpoint answered itself (an unsupported method, an exception that escaped) in the API's own
+ * format, {@code {"error":{kind,message}}}, instead of the container's HTML page; without a stack trace.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardContextSelect(BoxagntsContext.SELECT)
+@HttpWhiteboardServletErrorPage(errorPage = {"4xx", "5xx", "java.lang.Throwable"})
+public final class ErrorPageServlet extends HttpServlet {
+
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        int status = code instanceof Integer value ? value : 500;
+        JsonResponses.error(response, status, kind(status), message(status, request));
+    }
+
+    static String kind(int status) {
+        return switch (status) {
+            case 400, 413, 414, 415, 431 -> "INVALID_INPUT";
+            case 401 -> "UNAUTHORIZED";
+            case 403 -> "FORBIDDEN";
+            case 404 -> "NOT_FOUND";
+            case 405 -> "METHOD_NOT_ALLOWED";
+            default -> status >= 500 ? "INTERNAL" : "INVALID_INPUT";
+        };
+    }
+
+    private static String message(int status, HttpServletRequest request) {
+        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        String method = request.getMethod();
+        return switch (status) {
+            case 404 -> "nothing is served at " + uri;
+            case 405 -> method + " is not supported by " + uri;
+            default -> status >= 500 ? "the server failed on " + method + " " + uri + "; the log has the details"
+                    : "the request to " + uri + " was refused (HTTP " + status + ")";
+        };
+    }
+}

@@ -1,0 +1,243 @@
+package io.boxagnts.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The web UI in a real headless Chromium against the real runtime (bin/boxagnts, the shipped tools) and a scripted
+ * OpenAI-compatible model server: the story of a user who opens the printed link, asks for a fix, approves the write,
+ * checks the diff, reloads, and stops a turn that runs too long. Screenshots of the main screens go to
+ * target/screenshots. The methods run in name order: each goes on from where the last one left the page.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class BrowserIT {
+
+    private static ScriptedModelServer model;
+    private static BoxagntsProcess boxagnts;
+    private static Browser browser;
+    private static Path root;
+    private static Path workspace;
+    private static String base;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        assertTrue("Chromium and chromedriver are needed (apt-get install chromium chromium-driver; ./run-tests "
+                + "installs them): " + Browser.CHROMIUM + ", " + Browser.CHROMEDRIVER, Browser.available());
+        model = new ScriptedModelServer();
+        root = TempDirs.create("boxagnts-browser-it");
+        workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
+        Files.writeString(workspace.resolve("README.md"), "# Demo\n\nteh answer is 42\n");
+        Files.createDirectories(workspace.resolve("src"));
+        Files.writeString(workspace.resolve("src/app.py"), "def answer():\n    return 42\n");
+        Path plugins = Files.createDirectories(root.resolve("plugins"));
+        for (Path jar : RuntimeContainer.toolBundles()) {
+            Files.copy(jar, plugins.resolve(jar.getFileName()));
+        }
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        base = "http://127.0.0.1:" + port;
+        boxagnts = BoxagntsProcess.start("--workspace-dir", workspace.toString(), "--port", Integer.toString(port),
+                "--data-dir", root.resolve("data").toString(), "--plugins-dir", plugins.toString(),
+                "--model-url", model.baseUrl());
+        boxagnts.awaitReady();
+        Await.until("the tools are up", () -> Http.get(base + "/api/tools").body().contains("\"edit_file\""));
+        browser = new Browser(Files.createDirectories(root.resolve("profile")));
+    }
+
+    @AfterClass
+    public static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (boxagnts != null) {
+            boxagnts.close();
+        }
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    @Test
+    public void a_thePrintedLinkSignsTheBrowserInAndLeavesNoTokenInTheAddressBar() {
+        browser.driver.get(boxagnts.url());
+        browser.find("#new-session");
+        assertEquals(base + "/", browser.driver.getCurrentUrl().replaceAll("#.*", ""));
+        assertFalse("no sign-in prompt", browser.all("#sign-in").get(0).isDisplayed());
+        // HttpOnly: the page's scripts cannot read the session cookie
+        assertEquals("", browser.script("return document.cookie"));
+    }
+
+    @Test
+    public void b_aTurnStreamsShowsAToolCardWaitsForApprovalAndRendersSafeMarkdown() throws Exception {
+        model.thenToolCall("call_1", "edit_file",
+                        "{\"path\":\"README.md\",\"old_string\":\"teh answer\",\"new_string\":\"the answer\"}")
+                .thenTextChunks("Fixed the typo in **README.md**. ", "The function:\n\n```python\ndef answer():\n",
+                        "    return 42\n```\n\n", "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>",
+                        "See [the docs](https://example.org/docs).");
+        browser.find("#new-session").click();
+        browser.awaitText(".chat-header h2", "New session");
+        WebElement prompt = browser.find("#prompt");
+        prompt.sendKeys("Fix the typo in the README");
+        prompt.sendKeys(Keys.ENTER);
+
+        browser.awaitText(".message.user", "Fix the typo in the README");
+        WebElement card = browser.awaitText(".tool-card", "edit_file");
+        browser.awaitText(".tool-card .badge", "needs approval");
+        assertTrue(card.getText(), card.getText().contains("teh answer"));
+        assertEquals("the file is not touched before approval", "# Demo\n\nteh answer is 42\n",
+                Files.readString(workspace.resolve("README.md")));
+        browser.screenshot("chat-approval");
+        browser.find(".approval button.primary").click();
+
+        browser.awaitText(".tool-card .badge", "done");
+        browser.awaitText(".turn-end", "Done");
+        WebElement answer = browser.awaitText(".message.assistant", "Fixed the typo");
+        assertEquals("README.md", answer.findElement(By.tagName("strong")).getText());
+        assertFalse("code is highlighted", answer.findElements(By.cssSelector("pre code.hljs .hljs-keyword")).isEmpty());
+        WebElement link = answer.findElement(By.linkText("the docs"));
+        assertEquals("noopener noreferrer nofollow", link.getAttribute("rel"));
+        assertEquals("_blank", link.getAttribute("target"));
+        assertTrue("no HTML from the model runs", answer.findElements(By.cssSelector("img, script")).isEmpty());
+        assertNull(browser.script("return window.pwned"));
+        assertTrue(browser.find(".turn-end").getText().contains("tokens in"));
+        assertEquals("# Demo\n\nthe answer is 42\n", Files.readString(workspace.resolve("README.md")));
+        browser.screenshot("chat");
+    }
+
+    @Test
+    public void c_theWorkspaceShowsTheChangedFileAndItsDiff() throws Exception {
+        browser.awaitText(".tool-card .change-link", "README.md").click();
+        WebElement diff = browser.find("#preview pre.diff");
+        assertTrue(diff.getText(), diff.getText().contains("-teh answer is 42"));
+        assertTrue(diff.getText(), diff.getText().contains("+the answer is 42"));
+        browser.screenshot("workspace-diff");
+        browser.awaitText("#files .file", "src").click();
+        browser.awaitText("#files .file", "app.py").click();
+        assertTrue(browser.awaitText("#preview", "def answer").findElements(By.cssSelector(".hljs-keyword")).size() > 0);
+        browser.awaitText(".crumbs a", "workspace").click();
+        browser.awaitText("#files .file", "README.md").click();
+        browser.awaitText("#preview", "the answer is 42");
+        browser.screenshot("workspace");
+    }
+
+    @Test
+    public void d_aReloadComesBackToTheSessionWithItsHistory() {
+        browser.find("#tab-chat").click();
+        String session = browser.driver.getCurrentUrl().replaceAll(".*#chat/", "");
+        browser.driver.navigate().refresh();
+        browser.awaitText(".sessions .session.current", "Fix the typo in the README");
+        browser.awaitText(".tool-card", "edit_file");
+        browser.awaitText(".message.assistant", "Fixed the typo");
+        assertTrue(browser.driver.getCurrentUrl().endsWith("#chat/" + session));
+    }
+
+    @Test
+    public void e_escapeStopsARunningTurn() {
+        model.thenSlowText(400, 50);
+        WebElement prompt = browser.find("#prompt");
+        prompt.sendKeys("Write a very long essay");
+        prompt.sendKeys(Keys.ENTER);
+        browser.find("#stop");
+        browser.awaitText(".message.assistant", "word3");
+        prompt.sendKeys(Keys.ESCAPE);
+        browser.awaitText(".turn-end", "Stopped");
+        browser.find("#send");
+        assertFalse(browser.find(".transcript").getText().contains("word399"));
+    }
+
+    @Test
+    public void f_sessionsCanBeRenamedAndAnotherOneStarted() {
+        browser.act(".session.current button[title=Rename]", WebElement::click);
+        browser.act(".session input.rename", title -> title.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Typo fix", Keys.ENTER));
+        browser.awaitText(".session.current", "Typo fix");
+        browser.awaitText(".chat-header h2", "Typo fix");
+        browser.find("#new-session").click();
+        browser.until(d -> browser.all(".sessions .session").size() == 2 ? true : null, "two sessions");
+        browser.act(".session:not(.current)", WebElement::click);
+        browser.awaitText(".message.user", "Fix the typo");
+    }
+
+    @Test
+    public void g_theToolsCatalogRunsAToolFromItsSchemaForm() throws Exception {
+        browser.find("#tab-tools").click();
+        WebElement glob = browser.find(".tool[data-tool=glob]");
+        assertTrue(glob.getText(), glob.getText().contains("read") && glob.getText().contains("io.boxagnts.tool.glob"));
+        browser.screenshot("tools");
+        glob.findElement(By.xpath(".//button[text()='Try it']")).click();
+        WebElement pattern = glob.findElement(By.cssSelector("form.try input[type=text]"));
+        pattern.sendKeys("**/*.py");
+        glob.findElement(By.cssSelector("form.try button[type=submit]")).click();
+        browser.awaitText(".tool[data-tool=glob] .try-output", "src/app.py");
+    }
+
+    @Test
+    public void h_theModelsScreenShowsTheServerAndTestsIt() throws Exception {
+        browser.find("#tab-models").click();
+        browser.awaitText("#view-models", "On this machine");
+        browser.screenshot("models");
+        browser.act("#provider-form input[name=id]", id -> id.sendKeys("gateway"));
+        browser.act("#provider-form input[name=baseUrl]", url -> url.sendKeys(model.baseUrl()));
+        browser.act("#provider-form input[name=apiKey]", key -> key.sendKeys("sk-secret-never-shown"));
+        browser.act("#provider-form button[type=submit]", WebElement::click);
+        browser.awaitText(".server", "API key stored");
+        String listed = Http.get(base + "/api/providers").body();
+        assertFalse("the key never comes back", listed.contains("sk-secret-never-shown"));
+        // saved settings apply within moments; until then the test says the provider is not running yet
+        browser.until(d -> {
+            browser.act(".server.configured button.test-button", WebElement::click);
+            browser.until(x -> browser.find(".server.configured .test-result").getText().contains("\u2026") ? null : true,
+                    "the test to end");
+            return browser.find(".server.configured .test-result").getText().contains("Reachable") ? true : null;
+        }, "the gateway provider tested reachable");
+        assertTrue(browser.find(".server.configured .test-result").getText().contains("scripted-model"));
+    }
+
+    @Test
+    public void i_narrowWindowAndDarkTheme() throws Exception {
+        browser.find("#tab-chat").click();
+        browser.find("#toggle-theme").click();
+        assertEquals("dark", browser.script("return document.documentElement.dataset.theme"));
+        browser.awaitText(".message.user", "Fix the typo");
+        browser.screenshot("chat-dark");
+        browser.driver.manage().window().setSize(new Dimension(420, 800));
+        browser.find("#toggle-sidebar").click();
+        browser.until(d -> browser.script("return document.getElementById('sidebar').getBoundingClientRect().left")
+                .toString().matches("0(\\.0)?") ? true : null, "the sessions drawer open");
+        browser.screenshot("narrow-sessions");
+        new org.openqa.selenium.interactions.Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+        browser.find("#prompt");
+        browser.screenshot("narrow-chat");
+        browser.find("#toggle-theme").click();
+        browser.driver.manage().window().setSize(new Dimension(1280, 800));
+    }
+
+    @Test
+    public void j_aBrowserWithoutTheTokenIsAskedToSignIn() throws Exception {
+        try (Browser stranger = new Browser(Files.createDirectories(root.resolve("profile-2")))) {
+            stranger.driver.get(base + "/");
+            stranger.awaitText("#sign-in", "access-token");
+            stranger.screenshot("sign-in");
+            stranger.find("#sign-in input[name=token]").sendKeys(Http.token(Integer.parseInt(base.replaceAll(".*:", ""))));
+            stranger.find("#sign-in button[type=submit]").click();
+            stranger.find(".sessions .session");
+            assertFalse(stranger.driver.getCurrentUrl().contains("token="));
+        }
+    }
+}

@@ -1,0 +1,364 @@
+// The chat screen: a session's transcript (stored events, then the live turn), the composer, approvals and stop.
+import {api, streamEvents, ApiError} from './api.js';
+import {h, clear, pretty, millis, status} from './dom.js';
+import {renderMarkdown} from './markdown.js';
+
+/** Tool error kinds in plain words. */
+const ERROR_WORDS = {
+  TIMEOUT: 'took longer than its time limit and was stopped',
+  MEMORY_LIMIT: 'needed more memory than it is allowed',
+  OUTPUT_TOO_LARGE: 'produced more output than it is allowed',
+  PERMISSION_DENIED: 'was not allowed to run',
+  MODULE_TRAP: 'crashed',
+  BAD_OUTPUT: 'answered with something that is not valid JSON',
+  INVALID_INPUT: 'was called with arguments it does not accept',
+  TOOL_ERROR: 'reported an error',
+  TOO_MANY_CALLS: 'was busy with too many calls at once',
+  UNAVAILABLE: 'is not available',
+  INTERNAL: 'failed inside the runtime',
+};
+
+export function errorInWords(tool, error) {
+  const words = ERROR_WORDS[error.kind] ?? `failed (${error.kind})`;
+  return `${tool} ${words}: ${error.message}`;
+}
+
+const STOP_WORDS = {
+  COMPLETED: 'Done', CANCELLED: 'Stopped', MAX_STEPS: 'Stopped after the maximum number of steps',
+  LOOP_DETECTED: 'Stopped: the model kept repeating a failing call', ERROR: 'Ended with an error',
+};
+
+/** Renders agent events, stored or live, into a transcript element. */
+class Transcript {
+  constructor(element, sessionId, onChange) {
+    this.element = element;
+    this.sessionId = sessionId;
+    this.onChange = onChange;
+    this.cards = new Map();
+    this.text = null;
+    this.pending = false;
+  }
+
+  add(event) {
+    switch (event.type) {
+      case 'UserMessage':
+        this.closeText();
+        this.append(h('div', {class: 'message user'}, h('div', {class: 'bubble'}, event.text)));
+        break;
+      case 'TextDelta':
+        this.appendText(event.text);
+        break;
+      case 'ToolCallStarted':
+        this.closeText();
+        this.card(event);
+        break;
+      case 'ApprovalRequested':
+        this.cards.get(event.callId)?.ask(event);
+        break;
+      case 'ApprovalDecided':
+        this.cards.get(event.callId)?.decided(event);
+        break;
+      case 'ToolCallFinished':
+        this.cards.get(event.callId)?.finished(event);
+        break;
+      case 'FileChanged':
+        this.cards.get(event.callId)?.changed(event);
+        this.onChange?.(event);
+        break;
+      case 'ContextSummary':
+        this.closeText();
+        this.append(h('div', {class: 'notice'}, 'Earlier messages were summarised to fit the model\u2019s context window.'));
+        break;
+      case 'Error':
+        this.closeText();
+        this.append(h('div', {class: 'notice error', role: 'alert'}, event.message));
+        break;
+      case 'TurnFinished':
+        this.closeText();
+        this.append(h('div', {class: `turn-end ${event.reason.toLowerCase()}`},
+          `${STOP_WORDS[event.reason] ?? event.reason} \u00b7 ${millis(event.millis)}`,
+          event.usage ? ` \u00b7 ${event.usage.inputTokens} tokens in, ${event.usage.outputTokens} out` : ''));
+        for (const card of this.cards.values()) card.expire();
+        break;
+      default:
+        break; // newer event types: ignored, as the API promises
+    }
+  }
+
+  appendText(text) {
+    if (!this.text) {
+      const body = h('div', {class: 'markdown'});
+      this.text = {source: '', body};
+      this.append(h('div', {class: 'message assistant'}, body));
+    }
+    this.text.source += text;
+    if (!this.pending) { // one render per frame, however fast the tokens come
+      this.pending = true;
+      requestAnimationFrame(() => {
+        this.pending = false;
+        if (this.text) renderMarkdown(this.text.body, this.text.source);
+      });
+    }
+  }
+
+  closeText() {
+    if (this.text) renderMarkdown(this.text.body, this.text.source);
+    this.text = null;
+  }
+
+  card(event) {
+    const card = new ToolCard(event, this.sessionId);
+    this.cards.set(event.callId, card);
+    this.append(card.element);
+  }
+
+  append(node) {
+    const atBottom = this.element.scrollHeight - this.element.scrollTop - this.element.clientHeight < 80;
+    this.element.append(node);
+    if (atBottom) this.element.scrollTop = this.element.scrollHeight;
+  }
+}
+
+/** One tool call: what was called with which arguments, its approval, its outcome. */
+class ToolCard {
+  constructor(event, sessionId) {
+    this.sessionId = sessionId;
+    this.tool = event.tool;
+    this.callId = event.callId;
+    this.badge = h('span', {class: 'badge running'}, 'running');
+    this.duration = h('span', {class: 'duration'});
+    this.approval = h('div', {class: 'approval', hidden: true});
+    this.result = h('div', {class: 'result'});
+    this.changes = h('div', {class: 'changes'});
+    this.element = h('details', {class: 'tool-card', dataset: {callId: event.callId, tool: event.tool}},
+      h('summary', {}, h('span', {class: 'tool-name'}, event.tool), this.badge, this.duration,
+        h('span', {class: 'summary-args'}, oneLine(event.arguments))),
+      this.approval,
+      h('div', {class: 'label'}, 'Arguments'),
+      h('pre', {class: 'arguments'}, pretty(event.arguments)),
+      this.result, this.changes);
+  }
+
+  ask(event) {
+    this.setBadge('waiting', 'needs approval');
+    this.element.open = true;
+    const answer = async (approved, forSession) => {
+      for (const button of this.approval.querySelectorAll('button')) button.disabled = true;
+      try {
+        await api(`/sessions/${this.sessionId}/approvals/${encodeURIComponent(this.callId)}`,
+          {method: 'POST', body: {approved, forSession}});
+      } catch (e) {
+        clear(this.approval, h('p', {class: 'error'}, e instanceof ApiError && e.status === 404
+          ? 'This request is no longer waiting: its turn has ended.' : e.message));
+      }
+    };
+    clear(this.approval,
+      h('p', {}, `The agent wants to run ${event.tool}, which can change files in the workspace.`),
+      h('div', {class: 'buttons'},
+        h('button', {class: 'primary', type: 'button', onclick: () => answer(true, false)}, 'Approve once'),
+        h('button', {type: 'button', onclick: () => answer(true, true)}, `Always allow ${event.tool} in this session`),
+        h('button', {class: 'danger', type: 'button', onclick: () => answer(false, false)}, 'Deny')));
+    this.approval.hidden = false;
+  }
+
+  decided(event) {
+    this.approval.hidden = false;
+    this.approval.classList.add('done');
+    clear(this.approval, h('p', {class: 'decided'}, event.approved
+      ? (event.by.includes('session') ? 'Approved for the rest of this session.' : 'Approved.')
+      : 'Denied.'));
+    if (event.approved) this.setBadge('running', 'running');
+  }
+
+  finished(event) {
+    this.duration.textContent = millis(event.millis);
+    if (event.error) {
+      this.setBadge('failed', event.error.kind === 'PERMISSION_DENIED' ? 'not run' : 'failed');
+      clear(this.result, h('div', {class: 'label'}, 'Error'),
+        h('p', {class: 'error'}, errorInWords(this.tool, event.error)));
+    } else {
+      this.setBadge('ok', 'done');
+      clear(this.result, h('details', {class: 'output'}, h('summary', {}, 'Result'),
+        h('pre', {}, pretty(event.output))));
+    }
+  }
+
+  changed(event) {
+    this.changes.append(h('a', {class: 'change-link', href: `#workspace/changes/${encodeURIComponent(event.path)}`},
+      `${event.before === null ? 'Created' : event.after === null ? 'Deleted' : 'Changed'} ${event.path} \u2014 view diff`));
+  }
+
+  /** The turn ended: an approval nobody answered is moot. */
+  expire() {
+    if (this.badge.classList.contains('running') || this.badge.classList.contains('waiting')) {
+      this.setBadge('failed', 'not finished');
+      for (const button of this.approval.querySelectorAll('button')) button.disabled = true;
+    }
+  }
+
+  setBadge(kind, text) {
+    this.badge.className = `badge ${kind}`;
+    this.badge.textContent = text;
+  }
+}
+
+function oneLine(json) {
+  const text = typeof json === 'string' ? json : JSON.stringify(json);
+  return text.length > 90 ? `${text.slice(0, 90)}\u2026` : text;
+}
+
+/** The chat screen and its composer. */
+export class ChatView {
+  constructor(element, app) {
+    this.app = app;
+    this.session = null;
+    this.running = null;
+    this.title = h('h2', {class: 'session-title'}, '');
+    this.usage = h('span', {class: 'usage'});
+    this.mode = h('select', {id: 'mode', 'aria-label': 'Permission mode', title: 'What tools may do without asking'},
+      h('option', {value: 'ask'}, 'Ask before writes'),
+      h('option', {value: 'auto-edit'}, 'Auto-edit workspace'),
+      h('option', {value: 'plan'}, 'Plan (read-only)'));
+    this.model = h('select', {id: 'model', 'aria-label': 'Model'});
+    this.transcriptElement = h('div', {class: 'transcript', id: 'transcript', 'aria-live': 'polite'});
+    this.input = h('textarea', {id: 'prompt', rows: 3, placeholder: 'Ask the agent about your workspace\u2026 (Enter sends, Shift+Enter for a new line, Esc stops)', 'aria-label': 'Message'});
+    this.send = h('button', {class: 'primary', id: 'send', type: 'button', onclick: () => this.submit()}, 'Send');
+    this.stop = h('button', {class: 'danger', id: 'stop', type: 'button', hidden: true, onclick: () => this.cancel()}, 'Stop');
+    this.empty = h('div', {class: 'empty'});
+    clear(element,
+      h('div', {class: 'chat-header'}, this.title, this.usage, h('span', {class: 'spacer'}), this.mode, this.model),
+      this.transcriptElement,
+      h('div', {class: 'composer'}, this.input, h('div', {class: 'composer-buttons'}, this.send, this.stop)));
+    this.input.addEventListener('keydown', event => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.submit();
+      }
+    });
+    document.addEventListener('keydown', event => {
+      if (event.key === 'Escape' && this.running) {
+        event.preventDefault();
+        this.cancel();
+      }
+    });
+  }
+
+  async loadModels() {
+    try {
+      const providers = await api('/providers');
+      const options = [h('option', {value: ''}, 'Automatic (first local model)')];
+      const seen = new Set();
+      for (const server of providers.servers.filter(s => s.reachable)) {
+        for (const model of server.models) {
+          options.push(h('option', {value: `${server.providerId}\u0000${model}`}, `${server.providerId} \u00b7 ${model}`));
+        }
+        seen.add(server.providerId);
+      }
+      for (const id of providers.providers.filter(p => !seen.has(p))) {
+        options.push(h('option', {value: `${id}\u0000`}, `${id} \u00b7 default model`));
+      }
+      const previous = this.model.value;
+      clear(this.model, options);
+      if ([...this.model.options].some(o => o.value === previous)) this.model.value = previous;
+      this.noModel = providers.providers.length === 0 ? providers.hint : null;
+    } catch (e) {
+      this.noModel = e.message;
+    }
+  }
+
+  async open(sessionId) {
+    if (!sessionId) {
+      this.session = null;
+      this.title.textContent = 'No session';
+      this.usage.textContent = '';
+      clear(this.transcriptElement, h('div', {class: 'empty'},
+        h('h3', {}, 'Start a session'), h('p', {}, 'Create one with \u201c+ New session\u201d, or just type below.')));
+      return;
+    }
+    const data = await api(`/sessions/${sessionId}`);
+    this.session = data.session;
+    this.showInfo();
+    this.transcript = new Transcript(clear(this.transcriptElement), sessionId, () => this.app.changesUpdated());
+    for (const event of data.events) this.transcript.add(event);
+    this.transcript.closeText();
+    if (!data.events.length) {
+      this.transcriptElement.append(h('div', {class: 'empty'}, h('h3', {}, 'What should the agent do?'),
+        h('p', {}, 'It works on your workspace with sandboxed tools; writes wait for your approval.'),
+        this.noModel ? h('p', {class: 'error'}, this.noModel) : null));
+    }
+    this.transcriptElement.scrollTop = this.transcriptElement.scrollHeight;
+    this.events = data.events;
+  }
+
+  showInfo() {
+    this.title.textContent = this.session.title;
+    const u = this.session.usage;
+    this.usage.textContent = this.session.turnMillis ? `${u.inputTokens + u.outputTokens} tokens \u00b7 ${millis(this.session.turnMillis)}` : '';
+  }
+
+  async submit() {
+    const text = this.input.value.trim();
+    if (!text || this.running) return;
+    if (!this.session) {
+      const created = await this.app.createSession(text.slice(0, 60));
+      if (!created) return;
+    }
+    const sessionId = this.session.id;
+    if (this.session.title === 'New session' && !this.events?.length) {
+      // a session is named after its first request, as chat UIs do; the user can rename it
+      await api(`/sessions/${sessionId}/rename`, {method: 'POST', body: {title: text.slice(0, 60)}})
+        .then(() => this.app.sessionsChanged()).catch(() => {});
+      this.title.textContent = text.slice(0, 60);
+    }
+    this.input.value = '';
+    this.transcriptElement.querySelector('.empty')?.remove();
+    const [provider, model] = this.model.value ? this.model.value.split('\u0000') : ['', ''];
+    const controller = new AbortController();
+    this.running = {sessionId, controller};
+    this.send.hidden = true;
+    this.stop.hidden = false;
+    document.body.classList.add('busy');
+    try {
+      await streamEvents(`/sessions/${sessionId}/messages`, {text, mode: this.mode.value, provider, model},
+        event => {
+          if (this.session?.id === sessionId) this.transcript.add(event);
+          if (event.type === 'TurnFinished') this.app.sessionsChanged();
+        }, controller.signal);
+    } catch (e) {
+      if (e.name !== 'AbortError' && this.session?.id === sessionId) {
+        this.transcript.add({type: 'Error', message: e.message});
+      }
+    } finally {
+      this.running = null;
+      this.send.hidden = false;
+      this.stop.hidden = true;
+      document.body.classList.remove('busy');
+      this.transcript?.closeText();
+      if (this.session?.id === sessionId) {
+        const data = await api(`/sessions/${sessionId}`).catch(() => null);
+        if (data) {
+          this.session = data.session;
+          this.events = data.events;
+          this.showInfo();
+          this.app.changesUpdated();
+        }
+      }
+      this.input.focus();
+    }
+  }
+
+  async cancel() {
+    if (!this.running) return;
+    try {
+      await api(`/sessions/${this.running.sessionId}/cancel`, {method: 'POST', body: {}});
+      status('Stopping the turn\u2026');
+    } catch (e) {
+      status(e.message, 'error');
+    }
+  }
+
+  /** The FileChanged events of the open session, oldest first. */
+  changes() {
+    return (this.events ?? []).filter(e => e.type === 'FileChanged');
+  }
+}
