@@ -6,8 +6,6 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -89,7 +87,7 @@ public final class BoxagntsContext extends ServletContextHelper {
     private AccessPolicy.Incoming incoming(HttpServletRequest request) {
         String path = request.getRequestURI();
         return new AccessPolicy.Incoming(request.getMethod(), path == null ? "/" : path,
-                queryParameter(request.getQueryString(), "token"), request.getHeader("Host"),
+                queryToken(request.getQueryString()), request.getHeader("Host"),
                 request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site"), request.getHeader("Authorization"),
                 cookie(request), request.getHeader("Accept"), request.getContentLengthLong());
     }
@@ -106,22 +104,14 @@ public final class BoxagntsContext extends ServletContextHelper {
         return null;
     }
 
-    /** From the query string only: reading parameters the servlet way could consume a form body. */
-    static String queryParameter(String query, String name) {
-        if (query == null) {
-            return null;
+
+    /** A token that is not even valid encoding is a wrong token. */
+    private static String queryToken(String query) {
+        try {
+            return Requests.query(query, "token");
+        } catch (IllegalArgumentException e) {
+            return "";
         }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0 && pair.substring(0, eq).equals(name)) {
-                try {
-                    return URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    return "";
-                }
-            }
-        }
-        return null;
     }
 
     /** An unreadable token file leaves the API closed (every request 401), never open. */

@@ -28,12 +28,16 @@ final class JsonResponses {
      */
     static String body(HttpServletRequest request, HttpServletResponse response, int limit) throws IOException {
         if (request.getContentLengthLong() <= limit) {
+            byte[] bytes;
             try (InputStream in = request.getInputStream()) {
-                byte[] bytes = in.readNBytes(limit + 1);
-                if (bytes.length <= limit) {
-                    String text = new String(bytes, StandardCharsets.UTF_8);
-                    return text.isBlank() ? "{}" : text;
-                }
+                bytes = in.readNBytes(limit + 1);
+            } catch (IOException | RuntimeException e) { // broken chunked framing, a client that went away
+                error(response, 400, "INVALID_INPUT", "the request body could not be read: " + e.getMessage());
+                return null;
+            }
+            if (bytes.length <= limit) {
+                String text = new String(bytes, StandardCharsets.UTF_8);
+                return text.isBlank() ? "{}" : text;
             }
         }
         error(response, 413, "INVALID_INPUT", "the request body is larger than " + limit + " bytes");

@@ -60,7 +60,7 @@ public final class SessionsServlet extends HttpServlet {
                 body.add("sessions", JsonResponses.GSON.toJsonTree(sessions.list()));
                 JsonResponses.send(response, 200, body);
             } else if (path.length == 2 && path[1].equals("export")) {
-                export(path[0], request.getParameter("format"), response);
+                export(path[0], Requests.query(request.getQueryString(), "format"), response);
             } else if (path.length == 1) {
                 SessionInfo info = sessions.info(path[0]).orElse(null);
                 if (info == null) {
@@ -90,7 +90,7 @@ public final class SessionsServlet extends HttpServlet {
         }
         try {
             if (path.length == 0) {
-                String title = body.has("title") ? body.get("title").getAsString() : "New session";
+                String title = Requests.string(body, "title").isBlank() ? "New session" : Requests.string(body, "title");
                 JsonResponses.send(response, 201, sessions.create(title));
             } else if (path.length == 2 && path[1].equals("messages")) {
                 turn(path[0], body, response);
@@ -103,8 +103,8 @@ public final class SessionsServlet extends HttpServlet {
                     JsonResponses.error(response, 400, "INVALID_INPUT", "the body needs {\"approved\": true|false}");
                     return;
                 }
-                boolean answered = agent.answer(path[0], path[2], body.get("approved").getAsBoolean(),
-                        body.has("forSession") && body.get("forSession").getAsBoolean());
+                boolean answered = agent.answer(path[0], path[2], Requests.bool(body, "approved", false),
+                        Requests.bool(body, "forSession", false));
                 if (!answered) {
                     JsonResponses.error(response, 404, "NOT_FOUND", "no approval request " + path[2] + " is waiting");
                     return;
@@ -112,8 +112,8 @@ public final class SessionsServlet extends HttpServlet {
                 JsonObject answer = new JsonObject();
                 answer.addProperty("answered", true);
                 JsonResponses.send(response, 200, answer);
-            } else if (path.length == 2 && path[1].equals("rename") && body.has("title")) {
-                sessions.rename(path[0], body.get("title").getAsString());
+            } else if (path.length == 2 && path[1].equals("rename") && !Requests.string(body, "title").isBlank()) {
+                sessions.rename(path[0], Requests.string(body, "title"));
                 JsonResponses.send(response, 200, sessions.info(path[0]).orElseThrow());
             } else {
                 JsonResponses.error(response, 404, "NOT_FOUND", "no such resource under /api/sessions");
@@ -147,11 +147,11 @@ public final class SessionsServlet extends HttpServlet {
             notFound(response, sessionId);
             return;
         }
-        if (!body.has("text") || body.get("text").getAsString().isBlank()) {
+        if (Requests.string(body, "text").isBlank()) {
             JsonResponses.error(response, 400, "INVALID_INPUT", "the body needs {\"text\": \"...\"}");
             return;
         }
-        TurnRequest turn = new TurnRequest(body.get("text").getAsString(), Requests.string(body, "provider"),
+        TurnRequest turn = new TurnRequest(Requests.string(body, "text"), Requests.string(body, "provider"),
                 Requests.string(body, "model"), Requests.string(body, "mode"), names(body, "allow"), names(body, "deny"));
         BlockingQueue<AgentEvent> events = new LinkedBlockingQueue<>();
         String[] failure = new String[1];
@@ -234,7 +234,8 @@ public final class SessionsServlet extends HttpServlet {
         if (!body.has(field) || !body.get(field).isJsonArray()) {
             return java.util.List.of();
         }
-        return body.getAsJsonArray(field).asList().stream().map(JsonElement::getAsString).toList();
+        return body.getAsJsonArray(field).asList().stream().filter(JsonElement::isJsonPrimitive)
+                .map(JsonElement::getAsString).toList();
     }
 
 

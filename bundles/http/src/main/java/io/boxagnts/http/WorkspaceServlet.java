@@ -15,6 +15,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -24,6 +25,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -60,9 +62,10 @@ public final class WorkspaceServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String action = request.getPathInfo();
-        String relative = request.getParameter("path");
+        String relative = "";
         try {
-            Path target = resolve(relative == null ? "" : relative);
+            relative = Objects.requireNonNullElse(Requests.query(request.getQueryString(), "path"), "");
+            Path target = resolve(relative);
             if ("/list".equals(action)) {
                 JsonResponses.send(response, 200, list(target));
             } else if ("/file".equals(action)) {
@@ -77,6 +80,9 @@ public final class WorkspaceServlet extends HttpServlet {
             JsonResponses.error(response, 400, "INVALID_INPUT", e.getMessage());
         } catch (SecurityException e) {
             JsonResponses.error(response, 403, "FORBIDDEN", e.getMessage());
+        } catch (FileSystemException e) { // too long a name, not a directory, no permission...
+            JsonResponses.error(response, 400, "INVALID_INPUT", "'" + relative + "' cannot be read: "
+                    + Objects.requireNonNullElse(e.getReason(), e.getClass().getSimpleName()));
         }
     }
 

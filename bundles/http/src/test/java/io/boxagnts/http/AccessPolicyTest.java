@@ -2,6 +2,7 @@ package io.boxagnts.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxagnts.http.AccessPolicy.GrantCookie;
@@ -105,9 +106,11 @@ class AccessPolicyTest {
 
     @Test
     void theTokenIsReadFromTheQueryStringOnly() {
-        assertEquals("a b", BoxagntsContext.queryParameter("x=1&token=a+b", "token"));
-        assertEquals(null, BoxagntsContext.queryParameter("tokens=1", "token"));
-        assertEquals("", BoxagntsContext.queryParameter("token=%zz", "token"));
+        assertEquals("a b+c", Requests.query("x=1&token=a+b%2Bc", "token"));
+        assertEquals("é", Requests.query("token=%C3%A9", "token"));
+        assertEquals(null, Requests.query("tokens=1", "token"));
+        assertThrows(IllegalArgumentException.class, () -> Requests.query("token=%zz", "token"));
+        assertThrows(IllegalArgumentException.class, () -> Requests.query("token=%ff%fe", "token"));
     }
 
     private static Incoming get(String path, String authorization, String cookie, String origin) {
