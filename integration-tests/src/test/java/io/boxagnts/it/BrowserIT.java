@@ -86,7 +86,8 @@ public class BrowserIT {
 
     @Test
     public void b_aTurnStreamsShowsAToolCardWaitsForApprovalAndRendersSafeMarkdown() throws Exception {
-        model.thenToolCall("call_1", "edit_file",
+        model.thenToolCall("call_0", "grep", "{\"pattern\":\"teh\"}")
+                .thenToolCall("call_1", "edit_file",
                         "{\"path\":\"README.md\",\"old_string\":\"teh answer\",\"new_string\":\"the answer\"}")
                 .thenTextChunks("Fixed the typo in **README.md**. ", "The function:\n\n```python\ndef answer():\n",
                         "    return 42\n```\n\n", "<img src=x onerror=\"window.pwned=1\"><script>window.pwned=2</script>",
@@ -98,15 +99,17 @@ public class BrowserIT {
         prompt.sendKeys(Keys.ENTER);
 
         browser.awaitText(".message.user", "Fix the typo in the README");
+        // a read runs without asking; the write waits for the user
+        browser.awaitText(".tool-card[data-tool=grep] .badge", "done");
         WebElement card = browser.awaitText(".tool-card", "edit_file");
-        browser.awaitText(".tool-card .badge", "needs approval");
+        browser.awaitText(".tool-card[data-tool=edit_file] .badge", "needs approval");
         assertTrue(card.getText(), card.getText().contains("teh answer"));
         assertEquals("the file is not touched before approval", "# Demo\n\nteh answer is 42\n",
                 Files.readString(workspace.resolve("README.md")));
         browser.screenshot("chat-approval");
         browser.find(".approval button.primary").click();
 
-        browser.awaitText(".tool-card .badge", "done");
+        browser.awaitText(".tool-card[data-tool=edit_file] .badge", "done");
         browser.awaitText(".turn-end", "Done");
         WebElement answer = browser.awaitText(".message.assistant", "Fixed the typo");
         assertEquals("README.md", answer.findElement(By.tagName("strong")).getText());
@@ -144,6 +147,7 @@ public class BrowserIT {
         browser.driver.navigate().refresh();
         browser.awaitText(".sessions .session.current", "Fix the typo in the README");
         browser.awaitText(".tool-card", "edit_file");
+        browser.awaitText(".tool-card", "grep");
         browser.awaitText(".message.assistant", "Fixed the typo");
         assertTrue(browser.driver.getCurrentUrl().endsWith("#chat/" + session));
     }

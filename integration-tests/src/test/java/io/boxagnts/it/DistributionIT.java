@@ -68,24 +68,6 @@ public class DistributionIT {
                 boxagnts.stderr().stream().anyMatch(l -> l.contains("WASM engine: GraalWasm on GraalVM CE")));
     }
 
-    @Test
-    public void aForeignHostOrOriginIsRefusedBeforeAnyToolRuns() throws Exception {
-        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpResponse<String> rebinding = client.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(url("/api/tools/write_file/invoke")))
-                .header("Origin", "https://evil.example")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"path\":\"pwned.txt\",\"content\":\"x\"}")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertEquals(rebinding.body(), 403, rebinding.statusCode());
-        assertTrue(rebinding.body().contains("cross-site"));
-        assertTrue(!Files.exists(workspace.resolve("pwned.txt")));
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.getOutputStream().write(("GET /api/health HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
-            assertTrue(answer, answer.startsWith("HTTP/1.1 403"));
-        }
-    }
 
     @Test
     public void listensOnLoopbackOnly() throws Exception {

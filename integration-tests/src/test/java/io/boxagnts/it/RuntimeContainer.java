@@ -9,7 +9,6 @@ import io.boxagnts.launcher.AccessTokenFile;
 import io.boxagnts.launcher.BuildInfo;
 import io.boxagnts.launcher.FrameworkProperties;
 import io.boxagnts.launcher.LaunchOptions;
-import io.boxagnts.launcher.UsageException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -44,7 +43,7 @@ final class RuntimeContainer {
                 Files.createDirectories(root.resolve("plugins")).toRealPath(), modelUrl, LaunchOptions.Access.local(data));
         try {
             AccessTokenFile.readOrCreate(launch.access().tokenFile(), true);
-        } catch (UsageException e) {
+        } catch (Exception e) { // not UsageException by name: this class is loaded in the container too
             throw new IOException(e.getMessage(), e);
         }
         Map<String, Object> properties = FrameworkProperties.of(launch, BuildInfo.load(), System.currentTimeMillis());

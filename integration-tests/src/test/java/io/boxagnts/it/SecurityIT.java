@@ -158,12 +158,18 @@ public class SecurityIT {
     @Test
     public void oversizedAndMalformedBodiesGetA4xxAndChangeNothing() throws Exception {
         int before = sessionCount();
-        byte[] huge = new byte[3 << 20];
-        assertEquals(413, send(authorized("/api/tools/write_file/invoke")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(huge)).build()).statusCode());
-        // chunked, so no Content-Length to refuse it by: the endpoint's own limit stops it
-        assertEquals(413, send(authorized("/api/sessions").POST(HttpRequest.BodyPublishers.ofInputStream(
-                () -> new java.io.ByteArrayInputStream(huge))).build()).statusCode());
+        // refused by its Content-Length before a byte of it is read (raw: the server answers and closes while a
+        // client would still be sending, which HTTP clients report as a broken connection)
+        String headers = "POST /api/tools/write_file/invoke HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\n";
+        String declared = raw(headers + "Content-Length: " + (3 << 20) + "\r\n\r\n{\"path\":");
+        assertTrue(declared, declared.startsWith("HTTP/1.1 413"));
+        // chunked, so no length to refuse it by: the endpoint's own limit (256 KiB for sessions) stops it
+        String chunk = "{\"title\":\"" + "x".repeat(300_000) + "\"}";
+        String chunked = raw(headers.replace("/api/tools/write_file/invoke", "/api/sessions")
+                + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length()) + "\r\n" + chunk
+                + "\r\n0\r\n\r\n");
+        assertTrue(chunked.lines().findFirst().orElse(""), chunked.startsWith("HTTP/1.1 413"));
         for (String bad : List.of("{", "[]", "\"text\"", "{\"title\": {\"x\": 1}}", "\u0000\u0001", "{\"a\":" + "[".repeat(5000))) {
             int status = send(authorized("/api/sessions").POST(body(bad)).build()).statusCode();
             assertTrue(bad + " -> " + status, status == 400 || status == 201);
