@@ -20,10 +20,10 @@ import io.boxagnts.api.tool.ToolRequest;
 import io.boxagnts.api.tool.ToolResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -276,10 +276,10 @@ final class AgentLoop {
                     if (answer == ApprovalGate.Answer.FOR_SESSION) {
                         approvedForSession.add(call.name());
                     }
-                    record(new AgentEvent.ApprovalDecided(sessionId, clock.instant(), call.id(),
-                            answer != ApprovalGate.Answer.DENIED, answer == ApprovalGate.Answer.FOR_SESSION
-                                    ? AgentEvent.FOR_SESSION : AgentEvent.BY_USER));
-                    yield answer != ApprovalGate.Answer.DENIED ? null : finished(call, null, new ToolError(ToolError.Kind.PERMISSION_DENIED,
+                    boolean approved = answer != ApprovalGate.Answer.DENIED;
+                    record(new AgentEvent.ApprovalDecided(sessionId, clock.instant(), call.id(), approved,
+                            answer == ApprovalGate.Answer.FOR_SESSION ? AgentEvent.FOR_SESSION : AgentEvent.BY_USER));
+                    yield approved ? null : finished(call, null, new ToolError(ToolError.Kind.PERMISSION_DENIED,
                             "the user did not approve " + call.name()), 0);
                 }
             };

@@ -3,7 +3,6 @@ package io.boxagnts.http;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.boxagnts.api.agent.AgentEvent;
 import io.boxagnts.api.agent.AgentService;
 import io.boxagnts.api.agent.TurnRequest;
