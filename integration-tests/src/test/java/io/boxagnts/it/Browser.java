@@ -35,6 +35,8 @@ final class Browser implements AutoCloseable {
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-extensions", "--window-size=1280,800", "--lang=en-US",
                 "--user-data-dir=" + profile);
+        // The console, to find script errors and Content-Security-Policy violations.
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         // The driver named explicitly: Selenium Manager would try to download one.
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
@@ -82,6 +84,13 @@ final class Browser implements AutoCloseable {
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("the page did not show " + what + " within 30 s", e);
         }
+    }
+
+    /** The console's errors since the last call (script errors, CSP violations, failed loads). */
+    List<String> consoleErrors() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(entry -> entry.getMessage()).toList();
     }
 
     Object script(String script, Object... args) {

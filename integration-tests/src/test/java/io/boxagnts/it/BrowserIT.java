@@ -8,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
@@ -230,6 +231,15 @@ public class BrowserIT {
         browser.screenshot("narrow-chat");
         browser.find("#toggle-theme").click();
         browser.driver.manage().window().setSize(new Dimension(1280, 800));
+    }
+
+    @Test
+    public void i2_noScriptErrorsAndNoContentSecurityPolicyViolations() {
+        browser.script("console.error('boxagnts-console-probe')"); // proves the console is being read
+        List<String> console = browser.consoleErrors();
+        assertTrue(console.toString(), console.stream().anyMatch(e -> e.contains("boxagnts-console-probe")));
+        List<String> errors = console.stream().filter(e -> !e.contains("boxagnts-console-probe")).toList();
+        assertEquals(errors.toString(), List.of(), errors);
     }
 
     @Test
