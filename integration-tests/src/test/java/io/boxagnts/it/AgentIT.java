@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,40 +26,28 @@ public class AgentIT {
 
     private static ScriptedModelServer model;
     private static ScriptedAnthropicServer anthropic;
+    private static TestRuntime runtime;
     private static BoxagntsProcess boxagnts;
     private static Path workspace;
-    private static int port;
 
     @BeforeClass
     public static void start() throws Exception {
         model = new ScriptedModelServer();
         anthropic = new ScriptedAnthropicServer();
-        Path root = TempDirs.create("boxagnts-agent-it");
+        runtime = TestRuntime.prepare("boxagnts-agent-it");
+        workspace = runtime.workspace();
         // A user-configured provider, as a user would add one: an entry in <data dir>/providers.json.
-        Files.createDirectories(root.resolve("data"));
-        Files.writeString(root.resolve("data/providers.json"), "[{\"type\":\"anthropic\",\"id\":\"claude-test\","
+        Files.writeString(runtime.data().resolve("providers.json"), "[{\"type\":\"anthropic\",\"id\":\"claude-test\","
                 + "\"baseUrl\":\"" + anthropic.baseUrl() + "\",\"apiKey\":\"sk-ant-test\"}]");
-        workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
-        Path plugins = Files.createDirectories(root.resolve("plugins"));
-        for (Path jar : RuntimeContainer.toolBundles()) {
-            Files.copy(jar, plugins.resolve(jar.getFileName()));
-        }
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        boxagnts = BoxagntsProcess.start("--workspace-dir", workspace.toString(), "--port", Integer.toString(port),
-                "--data-dir", root.resolve("data").toString(), "--plugins-dir", plugins.toString(),
-                "--model-url", model.baseUrl());
-        boxagnts.awaitReady();
+        boxagnts = runtime.start("--model-url", model.baseUrl()).process();
         Await.until("the scripted model server is discovered",
                 () -> boxagnts.stderr().stream().anyMatch(l -> l.contains("Local model servers: [configured")));
-        Await.until("the tools are up", () -> Http.get(url("/api/tools")).body().contains("\"edit_file\""));
     }
 
     @AfterClass
     public static void stop() {
-        if (boxagnts != null) {
-            boxagnts.close();
+        if (runtime != null) {
+            runtime.close();
         }
         if (model != null) {
             model.close();
@@ -71,7 +58,7 @@ public class AgentIT {
     }
 
     private static String url(String path) {
-        return "http://127.0.0.1:" + port + path;
+        return runtime.url(path);
     }
 
     private static String newSession(String title) throws Exception {

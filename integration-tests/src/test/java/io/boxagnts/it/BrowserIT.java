@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,9 +28,9 @@ import org.openqa.selenium.WebElement;
 public class BrowserIT {
 
     private static ScriptedModelServer model;
+    private static TestRuntime runtime;
     private static BoxagntsProcess boxagnts;
     private static Browser browser;
-    private static Path root;
     private static Path workspace;
     private static String base;
 
@@ -40,26 +39,14 @@ public class BrowserIT {
         assertTrue("Chromium and chromedriver are needed (apt-get install chromium chromium-driver; ./run-tests "
                 + "installs them): " + Browser.CHROMIUM + ", " + Browser.CHROMEDRIVER, Browser.available());
         model = new ScriptedModelServer();
-        root = TempDirs.create("boxagnts-browser-it");
-        workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
+        runtime = TestRuntime.prepare("boxagnts-browser-it");
+        workspace = runtime.workspace();
         Files.writeString(workspace.resolve("README.md"), "# Demo\n\nteh answer is 42\n");
         Files.createDirectories(workspace.resolve("src"));
         Files.writeString(workspace.resolve("src/app.py"), "def answer():\n    return 42\n");
-        Path plugins = Files.createDirectories(root.resolve("plugins"));
-        for (Path jar : RuntimeContainer.toolBundles()) {
-            Files.copy(jar, plugins.resolve(jar.getFileName()));
-        }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        base = "http://127.0.0.1:" + port;
-        boxagnts = BoxagntsProcess.start("--workspace-dir", workspace.toString(), "--port", Integer.toString(port),
-                "--data-dir", root.resolve("data").toString(), "--plugins-dir", plugins.toString(),
-                "--model-url", model.baseUrl());
-        boxagnts.awaitReady();
-        Await.until("the tools are up", () -> Http.get(base + "/api/tools").body().contains("\"edit_file\""));
-        browser = new Browser(Files.createDirectories(root.resolve("profile")));
+        boxagnts = runtime.start("--model-url", model.baseUrl()).process();
+        base = runtime.url("");
+        browser = new Browser(Files.createDirectories(runtime.root().resolve("profile")));
     }
 
     @AfterClass
@@ -67,8 +54,8 @@ public class BrowserIT {
         if (browser != null) {
             browser.close();
         }
-        if (boxagnts != null) {
-            boxagnts.close();
+        if (runtime != null) {
+            runtime.close();
         }
         if (model != null) {
             model.close();
@@ -244,11 +231,11 @@ public class BrowserIT {
 
     @Test
     public void j_aBrowserWithoutTheTokenIsAskedToSignIn() throws Exception {
-        try (Browser stranger = new Browser(Files.createDirectories(root.resolve("profile-2")))) {
+        try (Browser stranger = new Browser(Files.createDirectories(runtime.root().resolve("profile-2")))) {
             stranger.driver.get(base + "/");
             stranger.awaitText("#sign-in", "access-token");
             stranger.screenshot("sign-in");
-            stranger.find("#sign-in input[name=token]").sendKeys(Http.token(Integer.parseInt(base.replaceAll(".*:", ""))));
+            stranger.find("#sign-in input[name=token]").sendKeys(Http.token(runtime.port()));
             stranger.find("#sign-in button[type=submit]").click();
             stranger.find(".sessions .session");
             assertFalse(stranger.driver.getCurrentUrl().contains("token="));

@@ -37,6 +37,7 @@ public class SecurityIT {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    private static TestRuntime runtime;
     private static BoxagntsProcess boxagnts;
     private static Path root;
     private static Path workspace;
@@ -46,26 +47,20 @@ public class SecurityIT {
 
     @BeforeClass
     public static void start() throws Exception {
-        root = TempDirs.create("boxagnts-security-it");
-        workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
+        runtime = TestRuntime.prepare("boxagnts-security-it");
+        root = runtime.root();
+        workspace = runtime.workspace();
         Files.writeString(workspace.resolve("README.md"), "hello\n");
-        Path plugins = Files.createDirectories(root.resolve("plugins"));
-        for (Path jar : RuntimeContainer.toolBundles()) {
-            Files.copy(jar, plugins.resolve(jar.getFileName()));
-        }
-        port = freePort();
-        base = "http://127.0.0.1:" + port;
-        boxagnts = BoxagntsProcess.start("--workspace-dir", workspace.toString(), "--port", Integer.toString(port),
-                "--data-dir", root.resolve("data").toString(), "--plugins-dir", plugins.toString());
-        boxagnts.awaitReady();
+        boxagnts = runtime.start().process();
+        port = runtime.port();
+        base = runtime.url("");
         token = Http.token(port);
-        Await.until("the tools are up", () -> Http.get(base + "/api/tools").body().contains("\"write_file\""));
     }
 
     @AfterClass
     public static void stop() {
-        if (boxagnts != null) {
-            boxagnts.close();
+        if (runtime != null) {
+            runtime.close();
         }
     }
 

@@ -1,0 +1,82 @@
+package io.boxagnts.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The runtime as a user starts it (bin/boxagnts) on a fresh temporary workspace, data and plugins folder (with the
+ * shipped tool bundles), on a free port; {@link Http} uses the token of its ready line. Prepare files in
+ * {@link #workspace()} or {@link #data()} before {@link #start}.
+ */
+final class TestRuntime implements AutoCloseable {
+
+    private final Path root;
+    private final Path workspace;
+    private final int port;
+    private BoxagntsProcess process;
+
+    private TestRuntime(Path root, Path workspace, int port) {
+        this.root = root;
+        this.workspace = workspace;
+        this.port = port;
+    }
+
+    static TestRuntime prepare(String name) throws IOException {
+        Path root = TempDirs.create(name);
+        Path workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
+        Files.createDirectories(root.resolve("data"));
+        Path plugins = Files.createDirectories(root.resolve("plugins"));
+        for (Path jar : RuntimeContainer.toolBundles()) {
+            Files.copy(jar, plugins.resolve(jar.getFileName()));
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return new TestRuntime(root, workspace, socket.getLocalPort());
+        }
+    }
+
+    /** Starts it with these options besides the folders and the port, and waits until the tools are up. */
+    TestRuntime start(String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--workspace-dir", workspace.toString(), "--port",
+                Integer.toString(port), "--data-dir", data().toString(), "--plugins-dir", root.resolve("plugins").toString()));
+        args.addAll(List.of(options));
+        process = BoxagntsProcess.start(args.toArray(String[]::new));
+        process.awaitReady();
+        Await.until("the tools are up", () -> Http.get(url("/api/tools")).body().contains("\"write_file\""));
+        return this;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path workspace() {
+        return workspace;
+    }
+
+    Path data() {
+        return root.resolve("data");
+    }
+
+    int port() {
+        return port;
+    }
+
+    BoxagntsProcess process() {
+        return process;
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            process.close();
+        }
+    }
+}
