@@ -141,6 +141,7 @@ class ToolCard {
 
   ask(event) {
     this.setBadge('waiting', 'needs approval');
+    document.title = 'Approval needed \u2014 BoxAgnts'; // seen from another tab
     this.element.open = true;
     const answer = async (approved, forSession) => {
       for (const button of this.approval.querySelectorAll('button')) button.disabled = true;
@@ -162,6 +163,7 @@ class ToolCard {
   }
 
   decided(event) {
+    document.title = 'BoxAgnts';
     this.approval.hidden = false;
     this.approval.classList.add('done');
     clear(this.approval, h('p', {class: 'decided'}, event.approved
@@ -190,6 +192,7 @@ class ToolCard {
 
   /** The turn ended: an approval nobody answered is moot. */
   expire() {
+    document.title = 'BoxAgnts';
     if (this.badge.classList.contains('running') || this.badge.classList.contains('waiting')) {
       this.setBadge('failed', 'not finished');
       for (const button of this.approval.querySelectorAll('button')) button.disabled = true;

@@ -214,6 +214,8 @@ public class BrowserIT {
                 .toString().matches("0(\\.0)?") ? true : null, "the sessions drawer open");
         browser.screenshot("narrow-sessions");
         new org.openqa.selenium.interactions.Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+        browser.until(d -> Double.parseDouble(browser.script("return document.getElementById('sidebar')"
+                + ".getBoundingClientRect().right").toString()) <= 0 ? true : null, "the sessions drawer closed");
         browser.find("#prompt");
         browser.screenshot("narrow-chat");
         browser.find("#toggle-theme").click();
