@@ -79,6 +79,43 @@ public class ContainerIT {
         assertEquals("ok", health.get("status").getAsString());
     }
 
+    /** The access checks run before any servlet context is chosen: an endpoint in another context is closed too. */
+    @Test
+    public void aServletInAnotherContextNeedsTheTokenToo() throws Exception {
+        String base = Http.containerBase(context::getProperty);
+        java.util.Hashtable<String, Object> contextProperties = new java.util.Hashtable<>();
+        contextProperties.put("osgi.http.whiteboard.context.name", "it-other");
+        contextProperties.put("osgi.http.whiteboard.context.path", "/other");
+        org.osgi.framework.ServiceRegistration<org.osgi.service.servlet.context.ServletContextHelper> other =
+                context.registerService(org.osgi.service.servlet.context.ServletContextHelper.class,
+                        new org.osgi.service.servlet.context.ServletContextHelper() { }, contextProperties);
+        java.util.Hashtable<String, Object> properties = new java.util.Hashtable<>();
+        properties.put("osgi.http.whiteboard.servlet.pattern", "/elsewhere");
+        properties.put("osgi.http.whiteboard.context.select", "(osgi.http.whiteboard.context.name=it-other)");
+        org.osgi.framework.ServiceRegistration<jakarta.servlet.Servlet> registration = context.registerService(
+                jakarta.servlet.Servlet.class, new jakarta.servlet.http.HttpServlet() {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    protected void doGet(jakarta.servlet.http.HttpServletRequest request,
+                            jakarta.servlet.http.HttpServletResponse response) throws IOException {
+                        response.getWriter().write("secret");
+                    }
+                }, properties);
+        try {
+            Await.until("the servlet answers with the token",
+                    () -> Http.get(base + "/other/elsewhere").body().equals("secret"));
+            java.net.http.HttpResponse<String> anonymous = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/other/elsewhere")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anonymous.statusCode());
+            assertTrue(anonymous.body(), !anonymous.body().contains("secret"));
+        } finally {
+            registration.unregister();
+            other.unregister();
+        }
+    }
+
     @Test
     public void graalWasmRunsCompiledCodeInsideTheContainer() throws Exception {
         byte[] wasm = Files.readAllBytes(Path.of(System.getProperty("boxagnts.test.wasm"), "fib.wasm"));

@@ -89,6 +89,17 @@ public class SecurityIT {
     }
 
     @Test
+    public void encodedOrDottedPathsToTheApiStillNeedTheToken() throws Exception {
+        for (String path : List.of("/%61pi/sessions", "/x/../api/sessions", "/./api/sessions", "//api/sessions",
+                "/api/./sessions", "/api%2Fsessions", "/%2561pi/sessions", "/api/sessions;x=1", "/ui/..;/api/sessions")) {
+            String answer = raw("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n");
+            String status = answer.lines().findFirst().orElse("");
+            assertFalse(path + " -> " + status, answer.contains("\"sessions\":["));
+            assertTrue(path + " -> " + status, status.matches("HTTP/1\\.1 (400|401|404).*"));
+        }
+    }
+
+    @Test
     public void aForeignHostIsRefusedEvenWithTheToken() throws Exception {
         String answer = raw("POST /api/sessions HTTP/1.1\r\nHost: attacker.example:" + port + "\r\nAuthorization: Bearer "
                 + token + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
@@ -140,7 +151,7 @@ public class SecurityIT {
 
     @Test
     public void pagesCarryTheSecurityHeaders() throws Exception {
-        for (String path : List.of("/", "/app.js", "/api/health", "/api/nothing")) {
+        for (String path : List.of("/", "/ui/app.js", "/api/health", "/api/nothing")) {
             HttpResponse<String> answer = send(authorized(path).GET().build());
             String csp = answer.headers().firstValue("Content-Security-Policy").orElse("");
             assertTrue(path + ": " + csp, csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'")

@@ -24,9 +24,10 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSe
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
- * Serves the UI's files at {@code /} (the default servlet of the context: every path no API servlet claims). The files
- * are read from the bundle once, at activation: a UI is a few hundred kilobytes, and serving from memory with an ETag
- * keeps reloads to a 304.
+ * Serves the UI: its page at {@code /}, its files under {@code /ui/} (the only paths served without the access token).
+ * It is the default servlet of the context, so it also answers, with a JSON 404, every path nothing else claims. The
+ * files are read from the bundle once, at activation: a UI is a few hundred kilobytes, and serving from memory with an
+ * ETag keeps reloads to a 304.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardContextSelect(HttpContext.SELECT)
@@ -58,7 +59,9 @@ public final class UiServlet extends HttpServlet {
             json404(response, "no API endpoint at " + path);
             return;
         }
-        Asset asset = assets.get(path.equals("/") ? "/index.html" : path);
+        Asset asset = path.equals("/") ? assets.get("/index.html")
+                : path.startsWith(HttpContext.UI_PREFIX) ? assets.get(path.substring(HttpContext.UI_PREFIX.length() - 1))
+                : null;
         if (asset == null) {
             json404(response, "no page or file at " + path + "; the UI is at /");
             return;

@@ -26,7 +26,9 @@ class UiFilesTest {
         while (refs.find()) {
             String ref = refs.group(1);
             assertFalse(ref.contains("//"), "no third-party or absolute URL: " + ref);
-            assertTrue(Files.isRegularFile(BUILT.resolve(ref)), "shipped: " + ref);
+            // the page is served at / and its files under /ui/, the public prefix
+            assertTrue(ref.startsWith("ui/"), "under ui/: " + ref);
+            assertTrue(Files.isRegularFile(BUILT.resolve(ref.substring(3))), "shipped: " + ref);
             count++;
         }
         assertTrue(count >= 6, "index.html loads the app, its styles and the four libraries");

@@ -12,17 +12,22 @@ import java.util.Set;
  * <ul>
  * <li>a Host that is not one of ours means DNS rebinding (the page's own name resolved to us): 403;</li>
  * <li>an Origin other than exactly ours (scheme, name and port: another local web app is not us) is cross-site: 403;</li>
- * <li>{@code /api/} needs the access token, as {@code Authorization: Bearer} or as the browser cookie it was
- * exchanged for: 401 otherwise;</li>
+ * <li>everything but the static UI ({@code /} and {@code /ui/...}) needs the access token, as
+ * {@code Authorization: Bearer} or as the browser cookie it was exchanged for: 401 otherwise. Closed by default, so
+ * that an endpoint added later is protected without knowing it;</li>
  * <li>a browser cookie rides along with requests the user never meant, so a cookie-authenticated request that changes
  * state or opens an event stream must also show our Origin: a missing one is refused, not waved through.</li>
  * </ul>
- * The static UI is public (it holds no data); {@code GET /any/page?token=...} exchanges the token for the cookie.
+ * The static UI is public (it holds no data); {@code GET /any/page?token=...} (but not {@code /api/}, whose URLs end
+ * up in logs) exchanges the token for the cookie.
  */
 final class AccessPolicy {
 
-    /** What the request carries that matters here; null for absent headers. */
-    record Incoming(String method, String path, String queryToken, String host, String origin, String fetchSite,
+    /**
+     * What the request carries that matters here; null for absent headers. {@code path} is decoded and normalised
+     * (what servlets are matched against), {@code rawPath} as sent.
+     */
+    record Incoming(String method, String path, String rawPath, String queryToken, String host, String origin, String fetchSite,
             String authorization, String cookie, String accept, long contentLength) {}
 
     /** What to do with the request. */
@@ -62,8 +67,12 @@ final class AccessPolicy {
         if (in.contentLength() > MAX_BODY_BYTES) {
             return new Refuse(413, "INVALID_INPUT", "the request body is larger than " + MAX_BODY_BYTES + " bytes");
         }
-        if (!in.path().startsWith(HttpContext.API_PREFIX)) {
-            return pageRequest(in);
+        boolean api = in.path().startsWith(HttpContext.API_PREFIX);
+        if (in.queryToken() != null && !api) {
+            return exchange(in);
+        }
+        if (isPublic(in)) {
+            return new Pass();
         }
         if (in.authorization() != null) {
             return token.matchesHeader(in.authorization()) ? new Pass()
@@ -74,16 +83,23 @@ final class AccessPolicy {
             return cookieRequest(in);
         }
         return new Refuse(401, "UNAUTHORIZED", in.cookie() == null
-                ? "this API needs the access token: open the URL BoxAgnts printed at start, or send "
+                ? "this needs the access token: open the URL BoxAgnts printed at start, or send "
                         + "'Authorization: Bearer <token>' (the token is in the data directory's access-token file)"
                 : "the session cookie is no longer valid (the access token changed); open the URL BoxAgnts printed "
                         + "at start");
     }
 
-    private Verdict pageRequest(Incoming in) {
-        if (in.queryToken() == null) {
-            return new Pass();
-        }
+    /**
+     * The UI's files: read-only requests for {@code /} or below {@code /ui/}, sent plainly (no escapes, no dot
+     * segments), so that no spelling of another path can pass for one of them.
+     */
+    static boolean isPublic(Incoming in) {
+        boolean read = in.method().equals("GET") || in.method().equals("HEAD");
+        boolean ui = in.path().equals("/") || in.path().startsWith(HttpContext.UI_PREFIX);
+        return read && ui && in.path().equals(in.rawPath()) && !in.path().contains("/.") && !in.path().contains("//");
+    }
+
+    private Verdict exchange(Incoming in) {
         if (!"GET".equals(in.method()) || !token.matches(in.queryToken())) {
             return new Refuse(401, "UNAUTHORIZED", "the token in this link is wrong; use the URL BoxAgnts printed "
                     + "at start");

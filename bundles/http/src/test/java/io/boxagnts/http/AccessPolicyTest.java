@@ -26,7 +26,9 @@ class AccessPolicyTest {
     @Test
     void theUiIsPublicAndTheApiNeedsTheToken() {
         assertInstanceOf(Pass.class, policy.check(get("/", null, null, null)));
-        assertInstanceOf(Pass.class, policy.check(get("/app.js", null, null, null)));
+        assertInstanceOf(Pass.class, policy.check(get("/ui/app.js", null, null, null)));
+        assertRefused(401, policy.check(get("/app.js", null, null, null)));
+        assertRefused(401, policy.check(get("/system/console", null, null, null))); // closed by default
         assertRefused(401, policy.check(get("/api/sessions", null, null, null)));
         assertRefused(401, policy.check(get("/api/sessions", "Bearer wrong-token-wrong-token-wrong-token", null, null)));
         assertRefused(401, policy.check(get("/api/sessions", null, "forged-cookie", null)));
@@ -36,10 +38,28 @@ class AccessPolicyTest {
     }
 
     @Test
+    void noSpellingOfAnotherPathPassesForTheUi() {
+        // the container decodes /ui/%2e%2e/api/sessions to /api/sessions; a raw /ui/ prefix proves nothing
+        assertRefused(401, policy.check(new Incoming("GET", "/api/sessions", "/ui/%2e%2e/api/sessions", null, HOST,
+                null, null, null, null, "*/*", -1)));
+        assertRefused(401, policy.check(new Incoming("GET", "/ui/app.js", "/ui/%61pp.js", null, HOST, null, null, null,
+                null, "*/*", -1)));
+        assertRefused(401, policy.check(new Incoming("POST", "/ui/app.js", "/ui/app.js", null, HOST, ORIGIN, null,
+                null, null, "*/*", 2)));
+        assertRefused(401, policy.check(get("/ui/../api/sessions", null, null, null)));
+    }
+
+    @Test
+    void aTokenInAnApiUrlIsNotTakenNorExchanged() {
+        assertRefused(401, policy.check(new Incoming("GET", "/api/sessions", "/api/sessions", SECRET, HOST, null,
+                null, null, null, "*/*", -1)));
+    }
+
+    @Test
     void theTokenInTheLinkBecomesACookie() {
-        Incoming link = new Incoming("GET", "/", SECRET, HOST, null, "none", null, null, "text/html", -1);
+        Incoming link = new Incoming("GET", "/", "/", SECRET, HOST, null, "none", null, null, "text/html", -1);
         assertEquals(new GrantCookie("/"), policy.check(link));
-        Incoming wrong = new Incoming("GET", "/", "guess", HOST, null, "none", null, null, "text/html", -1);
+        Incoming wrong = new Incoming("GET", "/", "/", "guess", HOST, null, "none", null, null, "text/html", -1);
         assertRefused(401, policy.check(wrong));
         assertTrue(token.setCookieHeader().contains("HttpOnly") && token.setCookieHeader().contains("SameSite=Strict"));
         assertTrue(token.matchesCookie(cookie));
@@ -59,18 +79,18 @@ class AccessPolicyTest {
 
     @Test
     void eventStreamsNeedTheOriginToo() {
-        Incoming stream = new Incoming("GET", "/api/events", null, HOST, null, "same-origin", null, cookie,
+        Incoming stream = new Incoming("GET", "/api/events", "/api/events", null, HOST, null, "same-origin", null, cookie,
                 "text/event-stream", -1);
         assertRefused(403, policy.check(stream));
     }
 
     @Test
     void aRebindingHostIsRefusedBeforeAnythingElse() {
-        Incoming rebound = new Incoming("GET", "/api/sessions", null, "evil.example:30001", null, null,
+        Incoming rebound = new Incoming("GET", "/api/sessions", "/api/sessions", null, "evil.example:30001", null, null,
                 "Bearer " + SECRET, null, null, -1);
         Refuse refusal = assertRefused(403, policy.check(rebound));
         assertTrue(refusal.message().contains("Host 'evil.example:30001'"));
-        assertRefused(403, policy.check(new Incoming("GET", "/", null, null, null, null, null, null, null, -1)));
+        assertRefused(403, policy.check(new Incoming("GET", "/", "/", null, null, null, null, null, null, null, -1)));
     }
 
     @Test
@@ -82,17 +102,17 @@ class AccessPolicyTest {
     @Test
     void configuredNamesAreOursAndIpv6LoopbackToo() {
         AccessPolicy lan = new AccessPolicy(Set.of("192.168.1.20", "agents.example.org"), token);
-        assertInstanceOf(Pass.class, lan.check(new Incoming("POST", "/api/sessions", null, "192.168.1.20:30001",
+        assertInstanceOf(Pass.class, lan.check(new Incoming("POST", "/api/sessions", "/api/sessions", null, "192.168.1.20:30001",
                 "http://192.168.1.20:30001", null, "Bearer " + SECRET, null, null, 2)));
-        assertInstanceOf(Pass.class, lan.check(new Incoming("GET", "/", null, "agents.example.org", null, null, null,
+        assertInstanceOf(Pass.class, lan.check(new Incoming("GET", "/", "/", null, "agents.example.org", null, null, null,
                 null, null, -1)));
-        assertInstanceOf(Pass.class, policy.check(new Incoming("POST", "/api/sessions", null, "[::1]:30001",
+        assertInstanceOf(Pass.class, policy.check(new Incoming("POST", "/api/sessions", "/api/sessions", null, "[::1]:30001",
                 "http://[::1]:30001", null, "Bearer " + SECRET, null, null, 2)));
     }
 
     @Test
     void oversizedBodiesAreRefusedBeforeTheEndpointReadsThem() {
-        Incoming huge = new Incoming("POST", "/api/sessions", null, HOST, ORIGIN, null, "Bearer " + SECRET, null,
+        Incoming huge = new Incoming("POST", "/api/sessions", "/api/sessions", null, HOST, ORIGIN, null, "Bearer " + SECRET, null,
                 null, 50L << 20);
         assertRefused(413, policy.check(huge));
     }
@@ -101,7 +121,7 @@ class AccessPolicyTest {
     void anEmptyTokenMatchesNothing() {
         AccessPolicy closed = new AccessPolicy(Set.of(), new AccessToken("", 30001));
         assertRefused(401, closed.check(get("/api/sessions", "Bearer ", null, null)));
-        assertRefused(401, closed.check(new Incoming("GET", "/", "", HOST, null, null, null, null, null, -1)));
+        assertRefused(401, closed.check(new Incoming("GET", "/", "/", "", HOST, null, null, null, null, null, -1)));
     }
 
     @Test
@@ -114,11 +134,11 @@ class AccessPolicyTest {
     }
 
     private static Incoming get(String path, String authorization, String cookie, String origin) {
-        return new Incoming("GET", path, null, HOST, origin, null, authorization, cookie, "*/*", -1);
+        return new Incoming("GET", path, path, null, HOST, origin, null, authorization, cookie, "*/*", -1);
     }
 
     private static Incoming post(String path, String authorization, String cookie, String origin, String site) {
-        return new Incoming("POST", path, null, HOST, origin, site, authorization, cookie, "*/*", 2);
+        return new Incoming("POST", path, path, null, HOST, origin, site, authorization, cookie, "*/*", 2);
     }
 
     private static Refuse assertRefused(int status, Verdict verdict) {

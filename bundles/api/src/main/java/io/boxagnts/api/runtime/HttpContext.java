@@ -1,9 +1,9 @@
 package io.boxagnts.api.runtime;
 
 /**
- * The servlet context every BoxAgnts page and endpoint is served in. Its security handling (access token, Host and
- * Origin checks, security headers) applies to whatever selects it, so a bundle that adds an endpoint or page selects
- * it with {@code @HttpWhiteboardContextSelect(HttpContext.SELECT)} and gets those checks for free.
+ * The servlet context every BoxAgnts page and endpoint is served in; a bundle that adds one selects it with
+ * {@code @HttpWhiteboardContextSelect(HttpContext.SELECT)}. The access checks (token, Host and Origin, security
+ * headers) run before any context is chosen, for every request of the server.
  */
 public final class HttpContext {
 
@@ -11,8 +11,13 @@ public final class HttpContext {
     public static final String NAME = "boxagnts";
     /** The whiteboard filter that selects it. */
     public static final String SELECT = "(osgi.http.whiteboard.context.name=" + NAME + ")";
-    /** Paths under this prefix need the access token; everything else (the static UI) is public. */
+    /** The JSON API lives under this prefix. */
     public static final String API_PREFIX = "/api/";
+    /**
+     * The web UI's static files live under this prefix (its page at {@code /}). They, and only they, are served
+     * without the access token: they hold no data. Everything else on the server needs it.
+     */
+    public static final String UI_PREFIX = "/ui/";
 
     private HttpContext() {}
 }

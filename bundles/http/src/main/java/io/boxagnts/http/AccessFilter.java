@@ -1,0 +1,155 @@
+package io.boxagnts.http;
+
+import io.boxagnts.api.runtime.RuntimeProperties;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.servlet.whiteboard.Preprocessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every request to this HTTP server passes here first, whatever servlet context it is bound for: a whiteboard
+ * preprocessor runs before the container picks a context, so an endpoint added later (in the {@code boxagnts}
+ * context or any other: the Web Console, MCP) cannot skip the checks of {@link AccessPolicy}. Sets the security headers,
+ * and answers refusals itself.
+ */
+@Component(service = Preprocessor.class)
+public final class AccessFilter implements Preprocessor {
+
+    /** Scripts only from our own files, no inline code, no plugins, no framing, nothing sent elsewhere. */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+            + "frame-ancestors 'none'";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccessFilter.class);
+
+    private final AccessPolicy policy;
+    private final AccessToken token;
+
+    @Activate
+    public AccessFilter(BundleContext context) {
+        Set<String> hosts = new HashSet<>();
+        String bound = context.getProperty("org.apache.felix.http.host");
+        if (bound != null) {
+            hosts.add(bound);
+        }
+        String allowed = context.getProperty(RuntimeProperties.ALLOWED_HOSTS);
+        if (allowed != null) {
+            Arrays.stream(allowed.split(",")).map(String::trim).filter(h -> !h.isEmpty()).forEach(hosts::add);
+        }
+        String port = context.getProperty("org.osgi.service.http.port");
+        this.token = new AccessToken(readToken(context.getProperty(RuntimeProperties.ACCESS_TOKEN_FILE)),
+                port == null ? 0 : Integer.parseInt(port.trim()));
+        this.policy = new AccessPolicy(hosts, token);
+    }
+
+    @Override
+    public void doFilter(ServletRequest servletRequest, ServletResponse servletResponse, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) servletRequest;
+        HttpServletResponse response = (HttpServletResponse) servletResponse;
+        if (check(request, response)) {
+            chain.doFilter(request, response);
+        }
+    }
+
+    /** @return whether the request may go on; when not, the answer has been sent */
+    private boolean check(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Referrer-Policy", "no-referrer");
+        response.setHeader("X-Frame-Options", "DENY");
+        response.setHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        AccessPolicy.Verdict verdict = policy.check(incoming(request));
+        switch (verdict) {
+            case AccessPolicy.Pass pass -> {
+                return true;
+            }
+            case AccessPolicy.GrantCookie grant -> {
+                response.setHeader("Set-Cookie", token.setCookieHeader());
+                response.setHeader("Cache-Control", "no-store");
+                response.setStatus(303);
+                response.setHeader("Location", grant.location());
+                return false;
+            }
+            case AccessPolicy.Refuse refuse -> {
+                LOG.debug("{} {} refused: {}", request.getMethod(), request.getRequestURI(), refuse.message());
+                JsonResponses.error(response, refuse.status(), refuse.kind(), refuse.message());
+                return false;
+            }
+        }
+    }
+
+    private AccessPolicy.Incoming incoming(HttpServletRequest request) {
+        return new AccessPolicy.Incoming(request.getMethod(), decodedPath(request), request.getRequestURI(),
+                queryToken(request.getQueryString()), request.getHeader("Host"),
+                request.getHeader("Origin"), request.getHeader("Sec-Fetch-Site"), request.getHeader("Authorization"),
+                cookie(request), request.getHeader("Accept"), request.getContentLengthLong());
+    }
+
+    private String cookie(HttpServletRequest request) {
+        Cookie[] cookies = request.getCookies();
+        if (cookies != null) {
+            for (Cookie cookie : cookies) {
+                if (cookie.getName().equals(token.cookieName())) {
+                    return cookie.getValue();
+                }
+            }
+        }
+        return null;
+    }
+
+
+    /**
+     * The path as the container decoded and normalised it, which is what it will match servlets against. A check on
+     * the raw URI alone would let {@code /%61pi/sessions} or {@code /x/../api/sessions} by as "not the API".
+     */
+    static String decodedPath(HttpServletRequest request) {
+        String servletPath = request.getServletPath() == null ? "" : request.getServletPath();
+        String pathInfo = request.getPathInfo() == null ? "" : request.getPathInfo();
+        String path = servletPath + pathInfo;
+        return path.isEmpty() ? "/" : path;
+    }
+
+    /** A token that is not even valid encoding is a wrong token. */
+    private static String queryToken(String query) {
+        try {
+            return Requests.query(query, "token");
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
+    /** An unreadable token file leaves the API closed (every request 401), never open. */
+    private static String readToken(String file) {
+        if (file == null) {
+            LOG.error("no access token file is configured ({}); the API refuses every request",
+                    RuntimeProperties.ACCESS_TOKEN_FILE);
+            return "";
+        }
+        try {
+            String token = Files.readString(Path.of(file)).trim();
+            if (token.length() < 32) {
+                LOG.error("the access token in {} is shorter than 32 characters; the API refuses every request", file);
+                return "";
+            }
+            return token;
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the access token file {} cannot be read ({}); the API refuses every request", file, e.toString());
+            return "";
+        }
+    }
+}
