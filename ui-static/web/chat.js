@@ -270,6 +270,7 @@ export class ChatView {
   }
 
   async open(sessionId) {
+    if (this.running && !this.running.controller) this.stopFollowing();
     if (!sessionId) {
       this.session = null;
       this.title.textContent = 'No session';
@@ -291,6 +292,53 @@ export class ChatView {
     }
     this.transcriptElement.scrollTop = this.transcriptElement.scrollHeight;
     this.events = data.events;
+    this.follow(sessionId);
+  }
+
+  /**
+   * A turn that runs but is not streaming to this page (it was reloaded, or opened in another tab): follow the
+   * session's log until the turn ends, so that its steps, approvals and end still show up, and Stop still works.
+   */
+  follow(sessionId) {
+    const last = this.events.at(-1);
+    if (!last || last.type === 'TurnFinished' || this.running) return;
+    this.running = {sessionId, controller: null};
+    this.setBusy(true);
+    let quiet = 0;
+    const tick = async () => {
+      if (this.running?.sessionId !== sessionId || this.running.controller) return;
+      const data = await api(`/sessions/${sessionId}`).catch(() => null);
+      if (this.running?.sessionId !== sessionId || this.running.controller) return;
+      if (data) {
+        const fresh = data.events.slice(this.events.length);
+        quiet = fresh.length ? 0 : quiet + 1;
+        for (const event of fresh) this.transcript.add(event);
+        this.events = data.events;
+        this.session = data.session;
+        if (fresh.length) this.app.changesUpdated();
+        if (data.events.at(-1)?.type === 'TurnFinished') {
+          this.stopFollowing();
+          this.showInfo();
+          this.app.sessionsChanged();
+          return;
+        }
+      }
+      if (quiet < 600) this.followTimer = setTimeout(tick, 1000); // a turn that never ends (a crash) is let go
+      else this.stopFollowing();
+    };
+    this.followTimer = setTimeout(tick, 1000);
+  }
+
+  stopFollowing() {
+    clearTimeout(this.followTimer);
+    this.running = null;
+    this.setBusy(false);
+  }
+
+  setBusy(busy) {
+    this.send.hidden = busy;
+    this.stop.hidden = !busy;
+    document.body.classList.toggle('busy', busy);
   }
 
   showInfo() {
@@ -301,7 +349,11 @@ export class ChatView {
 
   async submit() {
     const text = this.input.value.trim();
-    if (!text || this.running) return;
+    if (!text) return;
+    if (this.running) {
+      status('A turn is still running; wait for it or stop it first.', 'error');
+      return;
+    }
     if (!this.session) {
       const created = await this.app.createSession(text.slice(0, 60));
       if (!created) return;
@@ -318,9 +370,7 @@ export class ChatView {
     const [provider, model] = this.model.value ? this.model.value.split('\u0000') : ['', ''];
     const controller = new AbortController();
     this.running = {sessionId, controller};
-    this.send.hidden = true;
-    this.stop.hidden = false;
-    document.body.classList.add('busy');
+    this.setBusy(true);
     try {
       await streamEvents(`/sessions/${sessionId}/messages`, {text, mode: this.mode.value, provider, model},
         event => {
@@ -333,9 +383,7 @@ export class ChatView {
       }
     } finally {
       this.running = null;
-      this.send.hidden = false;
-      this.stop.hidden = true;
-      document.body.classList.remove('busy');
+      this.setBusy(false);
       this.transcript?.closeText();
       if (this.session?.id === sessionId) {
         const data = await api(`/sessions/${sessionId}`).catch(() => null);

@@ -155,6 +155,26 @@ public class BrowserIT {
     }
 
     @Test
+    public void e2_aReloadedPageFollowsTheRunningTurnAndItsApproval() throws Exception {
+        model.thenToolCall("call_7", "write_file", "{\"path\":\"NOTES.md\",\"content\":\"remember the milk\\n\"}")
+                .thenTextChunks("Wrote NOTES.md.");
+        int ends = browser.all(".turn-end").size();
+        WebElement prompt = browser.find("#prompt");
+        prompt.sendKeys("Write a note");
+        prompt.sendKeys(Keys.ENTER);
+        browser.awaitText(".tool-card[data-tool=write_file] .badge", "needs approval");
+        browser.driver.navigate().refresh();
+        // the stream is gone with the old page; the log still says what waits
+        browser.awaitText(".tool-card[data-tool=write_file] .badge", "needs approval");
+        browser.find("#stop");
+        browser.act(".tool-card[data-tool=write_file] .approval button.primary", WebElement::click);
+        browser.until(d -> browser.all(".turn-end").size() == ends + 1 ? true : null, "the followed turn to end");
+        browser.awaitText(".message.assistant", "Wrote NOTES.md.");
+        browser.find("#send");
+        assertEquals("remember the milk\n", Files.readString(workspace.resolve("NOTES.md")));
+    }
+
+    @Test
     public void f_sessionsCanBeRenamedAndAnotherOneStarted() {
         browser.act(".session.current button[title=Rename]", WebElement::click);
         browser.act(".session input.rename", title -> title.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Typo fix", Keys.ENTER));

@@ -33,6 +33,9 @@ final class SessionMarkdown {
                         : "> failed: " + done.error().kind() + ": " + done.error().message() + "\n");
                 case AgentEvent.ApprovalDecided decision -> md.append("> ").append(decision.approved() ? "approved"
                         : "denied").append(" by ").append(decision.by()).append('\n');
+                case AgentEvent.FileChanged change -> md.append("> ").append(change.before() == null ? "created"
+                        : change.after() == null ? "deleted" : "changed").append(" `").append(change.path())
+                        .append("`\n");
                 case AgentEvent.Error error -> md.append("\n> **").append(error.message()).append("**\n");
                 case AgentEvent.TurnFinished end -> {
                     md.append("\n\n_").append(end.reason().name().toLowerCase(java.util.Locale.ROOT)).append(", ")

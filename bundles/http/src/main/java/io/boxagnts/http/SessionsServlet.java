@@ -28,7 +28,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 /**
  * Sessions and turns over HTTP. {@code POST /api/sessions/{id}/messages} answers with the turn as Server-Sent Events
  * (one event per agent event, named by its type, ending with {@code TurnFinished}); approvals and cancellation come
- * in as separate requests while the stream runs.
+ * in as separate requests while the stream runs. A turn does not depend on its stream: it runs to its end when the
+ * client goes away, and every event is in the session's log.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardContextSelect(BoxagntsContext.SELECT)
@@ -187,7 +188,10 @@ public final class SessionsServlet extends HttpServlet {
                     + JsonResponses.GSON.toJson(AgentEventJson.of(event)) + "\n\n");
             out.flush();
             if (out.checkError()) {
-                agent.cancel(sessionId); // the client went away: stop spending the model's time
+                // The client went away (a reload, a closed laptop lid): the turn goes on and is logged; the UI
+                // follows it from the log, and POST .../cancel stops it. Losing a half-done task to a reload is worse
+                // than a few more model tokens.
+                return;
             }
         }
     }
