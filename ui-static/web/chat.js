@@ -227,7 +227,6 @@ export class ChatView {
     this.input = h('textarea', {id: 'prompt', rows: 3, placeholder: 'Ask the agent about your workspace\u2026 (Enter sends, Shift+Enter for a new line, Esc stops)', 'aria-label': 'Message'});
     this.send = h('button', {class: 'primary', id: 'send', type: 'button', onclick: () => this.submit()}, 'Send');
     this.stop = h('button', {class: 'danger', id: 'stop', type: 'button', hidden: true, onclick: () => this.cancel()}, 'Stop');
-    this.empty = h('div', {class: 'empty'});
     clear(element,
       h('div', {class: 'chat-header'}, this.title, this.usage, h('span', {class: 'spacer'}), this.mode, this.model),
       this.transcriptElement,
@@ -258,7 +257,8 @@ export class ChatView {
         seen.add(server.providerId);
       }
       for (const id of providers.providers.filter(p => !seen.has(p))) {
-        options.push(h('option', {value: `${id}\u0000`}, `${id} \u00b7 default model`));
+        const model = providers.configured.find(c => c.id === id)?.model ?? '';
+        options.push(h('option', {value: `${id}\u0000${model}`}, `${id} \u00b7 ${model || 'default model'}`));
       }
       const previous = this.model.value;
       clear(this.model, options);
@@ -374,8 +374,10 @@ export class ChatView {
     try {
       await streamEvents(`/sessions/${sessionId}/messages`, {text, mode: this.mode.value, provider, model},
         event => {
-          if (this.session?.id === sessionId) this.transcript.add(event);
           if (event.type === 'TurnFinished') this.app.sessionsChanged();
+          if (this.session?.id !== sessionId) return;
+          if (event.type === 'FileChanged') this.events = [...(this.events ?? []), event]; // for the workspace screen
+          this.transcript.add(event);
         }, controller.signal);
     } catch (e) {
       if (e.name !== 'AbortError' && this.session?.id === sessionId) {
