@@ -71,8 +71,8 @@ class App {
     document.body.classList.remove('show-sidebar');
     try {
       if (name === 'chat') {
-        const id = rest[0] ?? this.sessionId;
-        if (id !== this.sessionId || !this.chat.session) await this.openSession(id ?? null, false);
+        const id = rest[0] ?? this.sessionId ?? null;
+        if (id !== (this.chat.session?.id ?? null) || !this.chat.session) await this.openSession(id, false);
         this.chat.input.focus();
       } else if (name === 'tools') {
         await this.tools.show();

@@ -68,7 +68,10 @@ public class BrowserIT {
         browser.find("#new-session");
         assertEquals(base + "/", browser.driver.getCurrentUrl().replaceAll("#.*", ""));
         assertFalse("no sign-in prompt", browser.all("#sign-in").get(0).isDisplayed());
-        // HttpOnly: the page's scripts cannot read the session cookie
+        org.openqa.selenium.Cookie cookie = browser.driver.manage().getCookieNamed("boxagnts-" + runtime.port());
+        assertTrue("the session cookie is set", cookie != null && cookie.isHttpOnly());
+        assertEquals("Strict", cookie.getSameSite());
+        // HttpOnly: the page's scripts cannot read it
         assertEquals("", browser.script("return document.cookie"));
     }
 
@@ -182,7 +185,10 @@ public class BrowserIT {
         browser.awaitText(".chat-header h2", "Typo fix");
         browser.find("#new-session").click();
         browser.until(d -> browser.all(".sessions .session").size() == 2 ? true : null, "two sessions");
+        browser.awaitText(".chat-header h2", "New session");
+        browser.until(d -> browser.all(".message").isEmpty() ? true : null, "the new session's empty transcript");
         browser.act(".session:not(.current)", WebElement::click);
+        browser.awaitText(".chat-header h2", "Typo fix");
         browser.awaitText(".message.user", "Fix the typo");
     }
 
@@ -262,5 +268,20 @@ public class BrowserIT {
             stranger.find(".sessions .session");
             assertFalse(stranger.driver.getCurrentUrl().contains("token="));
         }
+    }
+
+    @Test
+    public void k_sessionsAndTheSignInSurviveARuntimeRestart() throws Exception {
+        runtime.close();
+        boxagnts = runtime.start("--model-url", model.baseUrl()).process();
+        browser.driver.navigate().refresh();
+        // listing the sessions takes an authorized API call: the cookie is derived from the token, not kept in memory
+        browser.awaitText(".sessions .session", "Typo fix");
+        assertFalse(browser.all("#sign-in").get(0).isDisplayed());
+        browser.until(d -> { // the list may be drawn again under the click while the page starts: click until it opens
+            browser.awaitText(".sessions .session .session-title", "Typo fix").click();
+            return browser.find(".chat-header h2").getText().contains("Typo fix") ? true : null;
+        }, "the Typo fix session opened");
+        browser.awaitText(".message.user", "Fix the typo");
     }
 }

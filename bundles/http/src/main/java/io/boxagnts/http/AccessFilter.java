@@ -112,7 +112,6 @@ public final class AccessFilter implements Preprocessor {
         return null;
     }
 
-
     /**
      * The path as the container decoded and normalised it, which is what it will match servlets against. A check on
      * the raw URI alone would let {@code /%61pi/sessions} or {@code /x/../api/sessions} by as "not the API".

@@ -104,7 +104,7 @@ final class AccessPolicy {
             return new Refuse(401, "UNAUTHORIZED", "the token in this link is wrong; use the URL BoxAgnts printed "
                     + "at start");
         }
-        return new GrantCookie(in.path());
+        return new GrantCookie(in.rawPath()); // as sent: still percent-encoded, so no line break can reach a header
     }
 
     /** The browser sent the cookie by itself: make sure our own page asked for this. */
