@@ -9,6 +9,7 @@ import {ModelsView} from './models.js';
 import {WorkspaceView} from './workspace.js';
 
 const THEME_KEY = 'boxagnts.theme';
+const SESSION_KEY = 'boxagnts.session';
 
 class App {
   constructor() {
@@ -56,7 +57,14 @@ class App {
       if (e.status !== 401) status(e.message, 'error');
       return;
     }
-    if (!location.hash && this.sidebar.sessions.length) location.hash = `chat/${this.sidebar.sessions[0].id}`;
+    // The session to show: the one the address names, else the last one opened here, else the newest. Opened even
+    // when another screen is asked for, so that the workspace screen knows whose changes to show.
+    const named = /^#chat\/(.+)$/.exec(location.hash)?.[1];
+    const remembered = localStorage.getItem(SESSION_KEY);
+    const sessions = this.sidebar.sessions;
+    const start = named ?? (sessions.some(s => s.id === remembered) ? remembered : sessions[0]?.id);
+    if (start && !named) await this.openSession(start, false);
+    if (!location.hash && start) history.replaceState(null, '', `#chat/${start}`);
     await this.route();
   }
 
@@ -94,6 +102,7 @@ class App {
     }
     try {
       await this.chat.open(id);
+      if (id) localStorage.setItem(SESSION_KEY, id);
     } catch (e) {
       status(e.message, 'error');
       this.sessionId = null;

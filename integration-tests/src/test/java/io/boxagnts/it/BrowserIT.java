@@ -129,6 +129,8 @@ public class BrowserIT {
         browser.awaitText("#files .file", "README.md").click();
         browser.awaitText("#preview", "the answer is 42");
         browser.screenshot("workspace");
+        browser.driver.navigate().refresh(); // straight back to this screen: the session whose changes these are opens too
+        browser.awaitText("#changes", "README.md");
     }
 
     @Test

@@ -162,6 +162,20 @@ public class SecurityIT {
     }
 
     @Test
+    public void errorsTheEndpointsDoNotAnswerThemselvesAreJsonToo() throws Exception {
+        HttpResponse<String> put = send(authorized("/api/sessions").PUT(body("{}")).build());
+        assertEquals(405, put.statusCode());
+        assertTrue(put.headers().firstValue("Content-Type").orElse(""), put.headers().firstValue("Content-Type")
+                .orElse("").startsWith("application/json"));
+        assertEquals("METHOD_NOT_ALLOWED", JsonParser.parseString(put.body()).getAsJsonObject().getAsJsonObject("error")
+                .get("kind").getAsString());
+        HttpResponse<String> missing = send(authorized("/api/nothing/here").GET().build());
+        assertEquals(404, missing.statusCode());
+        assertEquals("NOT_FOUND", JsonParser.parseString(missing.body()).getAsJsonObject().getAsJsonObject("error")
+                .get("kind").getAsString());
+    }
+
+    @Test
     public void oversizedAndMalformedBodiesGetA4xxAndChangeNothing() throws Exception {
         int before = sessionCount();
         // refused by its Content-Length before a byte of it is read (raw: the server answers and closes while a
