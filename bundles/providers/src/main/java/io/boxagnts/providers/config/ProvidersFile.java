@@ -135,7 +135,12 @@ public final class ProvidersFile implements ProviderSettings {
         if (file == null || !Files.exists(file)) {
             return List.of();
         }
-        JsonElement json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+        JsonElement json;
+        try {
+            json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) { // Gson's syntax errors; the file may have been written by hand
+            throw new IllegalArgumentException(file + " is not valid JSON (" + e.getMessage() + "); fix or remove it");
+        }
         if (!json.isJsonArray()) {
             throw new IllegalArgumentException(file + " must be a JSON array of providers");
         }
