@@ -5,12 +5,4 @@
 # Needs the distribution (./boxagnts --version) and Debian's chromium + chromium-driver (./run-tests installs them).
 # Usage: benchmarks/ui-stream.sh [words=2000] [runs=7]
 set -eu
-repo=$(cd "$(dirname "$0")/.." && pwd -P)
-. "$repo/scripts/env.sh"
-select_jdk
-cd "$repo/benchmarks/jmh"
-cp_file=$(mktemp)
-trap 'rm -f "$cp_file"' EXIT
-mvn -q dependency:build-classpath -Dmdep.outputFile="$cp_file" >/dev/null
-exec "$JAVA_HOME/bin/java" -Dboxagnts.dist="$repo/distribution/target/boxagnts" \
-  -cp "target/classes:$(cat "$cp_file")" io.boxagnts.ui.UiStreamBenchmark "${1:-2000}" "${2:-7}"
+exec "$(dirname "$0")/java-main.sh" io.boxagnts.ui.UiStreamBenchmark "${1:-2000}" "${2:-7}"

@@ -105,8 +105,13 @@ public final class ProvidersServlet extends HttpServlet {
     protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String[] path = Requests.path(request);
         ProviderSettings current = settings;
-        if (path.length != 2 || !path[0].equals("configured") || current == null || !current.delete(path[1])) {
-            JsonResponses.error(response, 404, "NOT_FOUND", "no configured provider at " + request.getPathInfo());
+        try {
+            if (path.length != 2 || !path[0].equals("configured") || current == null || !current.delete(path[1])) {
+                JsonResponses.error(response, 404, "NOT_FOUND", "no configured provider at " + request.getPathInfo());
+                return;
+            }
+        } catch (IllegalArgumentException e) { // the file is broken: say so rather than guess
+            JsonResponses.error(response, 400, "INVALID_INPUT", e.getMessage());
             return;
         }
         response.setStatus(204);
