@@ -180,6 +180,40 @@ public class BrowserIT {
     }
 
     @Test
+    public void e3_denyKeepsTheFileAndAlwaysAllowStopsTheQuestions() throws Exception {
+        model.thenToolCall("call_d", "write_file", "{\"path\":\"DENIED.md\",\"content\":\"no\"}")
+                .thenTextChunks("Understood, I did not write it.")
+                .thenToolCall("call_a", "write_file", "{\"path\":\"ALWAYS.md\",\"content\":\"yes\"}")
+                .thenTextChunks("Written.")
+                .thenToolCall("call_b", "write_file", "{\"path\":\"AGAIN.md\",\"content\":\"yes again\"}")
+                .thenTextChunks("Written again.");
+        sendAndAwaitApproval("Write DENIED.md", "call_d");
+        browser.act(".tool-card[data-call-id=call_d] .approval button.danger", WebElement::click);
+        browser.awaitText(".message.assistant", "I did not write it");
+        browser.awaitText(".tool-card[data-call-id=call_d] .badge", "not run");
+        assertFalse(Files.exists(workspace.resolve("DENIED.md")));
+
+        sendAndAwaitApproval("Write ALWAYS.md", "call_a");
+        browser.act(".tool-card[data-call-id=call_a] .approval button:nth-child(2)", WebElement::click);
+        browser.awaitText(".message.assistant", "Written.");
+        browser.awaitText(".tool-card[data-call-id=call_a] .approval", "rest of this session");
+
+        WebElement prompt = browser.find("#prompt");
+        prompt.sendKeys("Write AGAIN.md");
+        prompt.sendKeys(Keys.ENTER);
+        browser.awaitText(".message.assistant", "Written again.");
+        assertTrue("no question the third time", browser.all(".tool-card[data-call-id=call_b] .approval button").isEmpty());
+        assertEquals("yes again", Files.readString(workspace.resolve("AGAIN.md")));
+    }
+
+    private static void sendAndAwaitApproval(String text, String callId) {
+        WebElement prompt = browser.find("#prompt");
+        prompt.sendKeys(text);
+        prompt.sendKeys(Keys.ENTER);
+        browser.awaitText(".tool-card[data-call-id=" + callId + "] .badge", "needs approval");
+    }
+
+    @Test
     public void f_sessionsCanBeRenamedAndAnotherOneStarted() {
         browser.act(".session.current button[title=Rename]", WebElement::click);
         browser.act(".session input.rename", title -> title.sendKeys(Keys.chord(Keys.CONTROL, "a"), "Typo fix", Keys.ENTER));
