@@ -237,10 +237,14 @@ class AgentLoopTest {
     @Test
     void aWriteToolsEditIsRecordedAsBeforeAndAfter() throws Exception {
         Files.writeString(workspace.resolve("README.md"), "teh answer\n");
+        // Edits the file it is given, and, behind the agent's back, another one; a path outside changes nothing.
+        // (The two calls run in parallel: each must touch only its own file, or the snapshots race.)
         JavaTool fix = new JavaTool("edit_file", ToolPermissions.WRITE, in -> {
             try {
-                Files.writeString(workspace.resolve("README.md"), "the answer\n");
-                Files.writeString(workspace.resolve("NEW.md"), "new\n");
+                if (in.contains("README.md")) {
+                    Files.writeString(workspace.resolve("README.md"), "the answer\n");
+                    Files.writeString(workspace.resolve("NEW.md"), "new\n");
+                }
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
