@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.Serial;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
@@ -25,7 +24,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 
 /**
  * Serves the UI: its page at {@code /}, its files under {@code /ui/} (the only paths served without the access token).
- * It is the default servlet of the context, so it also answers, with a JSON 404, every path nothing else claims. The
+ * It is the default servlet of the context, so it also answers 404 for every path nothing else claims. The
  * files are read from the bundle once, at activation: a UI is a few hundred kilobytes, and serving from memory with an
  * ETag keeps reloads to a 304.
  */
@@ -55,15 +54,11 @@ public final class UiServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (path.startsWith(HttpContext.API_PREFIX)) {
-            json404(response, "no API endpoint at " + path);
-            return;
-        }
         Asset asset = path.equals("/") ? assets.get("/index.html")
                 : path.startsWith(HttpContext.UI_PREFIX) ? assets.get(path.substring(HttpContext.UI_PREFIX.length() - 1))
                 : null;
         if (asset == null) {
-            json404(response, "no page or file at " + path + "; the UI is at /");
+            response.sendError(404); // the context's error page answers, in the API's JSON
             return;
         }
         response.setHeader("ETag", asset.etag());
@@ -78,13 +73,6 @@ public final class UiServlet extends HttpServlet {
         response.getOutputStream().write(asset.content());
     }
 
-    private static void json404(HttpServletResponse response, String message) throws IOException {
-        response.setStatus(404);
-        response.setContentType("application/json");
-        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-        response.getWriter().write("{\"error\":{\"kind\":\"NOT_FOUND\",\"message\":\"" + message.replace("\\", "\\\\")
-                .replace("\"", "\\\"") + "\"}}");
-    }
 
     private static Map<String, Asset> load(BundleContext context) {
         Map<String, Asset> assets = new HashMap<>();

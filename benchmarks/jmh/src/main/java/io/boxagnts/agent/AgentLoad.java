@@ -1,14 +1,6 @@
 package io.boxagnts.agent;
 
 import io.boxagnts.api.agent.AgentEvent;
-import io.boxagnts.api.model.ChatListener;
-import io.boxagnts.api.model.ChatMessage;
-import io.boxagnts.api.model.ChatRequest;
-import io.boxagnts.api.model.ChatResponse;
-import io.boxagnts.api.model.ChatDelta;
-import io.boxagnts.api.model.ModelInfo;
-import io.boxagnts.api.model.ModelProvider;
-import io.boxagnts.api.model.ToolCall;
 import io.boxagnts.api.model.Usage;
 import io.boxagnts.api.tool.RegisteredTool;
 import io.boxagnts.api.tool.ToolPermissions;
@@ -36,33 +28,6 @@ public final class AgentLoad {
 
     private AgentLoad() {}
 
-    /** Two parallel calls when the last message is the user's; an answer after the tool results. */
-    static final class InstantModel implements ModelProvider {
-        @Override
-        public String id() {
-            return "instant";
-        }
-
-        @Override
-        public List<ModelInfo> models() {
-            return List.of();
-        }
-
-        @Override
-        public ChatResponse chat(ChatRequest request, ChatListener listener) {
-            ChatMessage last = request.messages().get(request.messages().size() - 1);
-            if (last.role() == ChatMessage.Role.USER) {
-                return new ChatResponse(ChatMessage.assistant("", List.of(
-                        new ToolCall("a" + request.messages().size(), "grep", "{\"pattern\":\"TODO\"}"),
-                        new ToolCall("b" + request.messages().size(), "glob", "{\"pattern\":\"**/*.md\"}"))),
-                        ChatResponse.FinishReason.TOOL_CALLS, new Usage(100, 10));
-            }
-            listener.onDelta(new ChatDelta.Text("Done."));
-            return new ChatResponse(ChatMessage.assistant("Done.", List.of()), ChatResponse.FinishReason.STOP,
-                    new Usage(120, 2));
-        }
-    }
-
     public static void main(String[] args) throws Exception {
         int sessionCount = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int turns = args.length > 1 ? Integer.parseInt(args[1]) : 10;
@@ -72,7 +37,7 @@ public final class AgentLoad {
                 new RegisteredTool(new AgentTurnBenchmark.InstantTool(new ToolSpec("grep", "search", null, ToolPermissions.READ, null, "1")), "load", "1"),
                 new RegisteredTool(new AgentTurnBenchmark.InstantTool(new ToolSpec("glob", "find", null, ToolPermissions.READ, null, "1")), "load", "1"));
         ToolRegistry registry = new AgentTurnBenchmark.Registry(tools);
-        AgentLoop loop = new AgentLoop(new InstantModel(), "m", registry, sessions, AgentLoop.Settings.DEFAULT,
+        AgentLoop loop = new AgentLoop(new AgentTurnBenchmark.InstantModel("grep", "glob"), "m", registry, sessions, AgentLoop.Settings.DEFAULT,
                 Clock.systemUTC(), dir);
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger errors = new AtomicInteger();

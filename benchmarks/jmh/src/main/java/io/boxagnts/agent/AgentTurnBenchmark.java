@@ -53,8 +53,17 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-XX:+UseSerialGC", "-Xmx1g"})
 public class AgentTurnBenchmark {
 
-    /** Instant model: a tool call when the last message is the user's, an answer after the tool result. */
+    /**
+     * Instant model: when the last message is the user's, one call of each named tool (in parallel); after the tool
+     * results, an answer.
+     */
     static final class InstantModel implements ModelProvider {
+        private final List<String> tools;
+
+        InstantModel(String... tools) {
+            this.tools = List.of(tools);
+        }
+
         @Override
         public String id() {
             return "instant";
@@ -67,14 +76,16 @@ public class AgentTurnBenchmark {
 
         @Override
         public ChatResponse chat(ChatRequest request, ChatListener listener) {
-            ChatMessage last = request.messages().get(request.messages().size() - 1);
-            if (last.role() == ChatMessage.Role.USER) {
-                return new ChatResponse(ChatMessage.assistant("", List.of(new ToolCall("c1", "grep", "{\"pattern\":\"TODO\"}"))),
-                        ChatResponse.FinishReason.TOOL_CALLS, new Usage(100, 10));
+            int size = request.messages().size();
+            if (request.messages().get(size - 1).role() == ChatMessage.Role.USER) {
+                List<ToolCall> calls = tools.stream() // ids unique within the session's history
+                        .map(tool -> new ToolCall(tool + size, tool, "{\"pattern\":\"TODO\"}")).toList();
+                return new ChatResponse(ChatMessage.assistant("", calls), ChatResponse.FinishReason.TOOL_CALLS,
+                        new Usage(100, 10));
             }
-            listener.onDelta(new ChatDelta.Text("Found it."));
-            return new ChatResponse(ChatMessage.assistant("Found it.", List.of()), ChatResponse.FinishReason.STOP,
-                    new Usage(120, 3));
+            listener.onDelta(new ChatDelta.Text("Done."));
+            return new ChatResponse(ChatMessage.assistant("Done.", List.of()), ChatResponse.FinishReason.STOP,
+                    new Usage(120, 2));
         }
     }
 
@@ -106,7 +117,7 @@ public class AgentTurnBenchmark {
     public void setUp() throws IOException {
         sessions = new JsonlSessionStore(Files.createTempDirectory("bench-sessions"), Clock.systemUTC());
         Tool grep = new InstantTool(new ToolSpec("grep", "search", null, ToolPermissions.READ, null, "1"));
-        loop = new AgentLoop(new InstantModel(), "m", new Registry(List.of(new RegisteredTool(grep, "bench", "1"))), sessions,
+        loop = new AgentLoop(new InstantModel("grep"), "m", new Registry(List.of(new RegisteredTool(grep, "bench", "1"))), sessions,
                 AgentLoop.Settings.DEFAULT, Clock.systemUTC(), Files.createTempDirectory("bench-workspace"));
     }
 

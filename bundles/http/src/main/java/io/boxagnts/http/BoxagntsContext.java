@@ -10,10 +10,5 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContext;
  * {@link AccessFilter}, which sees every request of the server, in this context or another.
  */
 @Component(service = ServletContextHelper.class)
-@HttpWhiteboardContext(name = BoxagntsContext.NAME, path = "/")
-public final class BoxagntsContext extends ServletContextHelper {
-
-    public static final String NAME = HttpContext.NAME;
-    /** Filter that servlets use to select this context. */
-    public static final String SELECT = HttpContext.SELECT;
-}
+@HttpWhiteboardContext(name = HttpContext.NAME, path = "/")
+public final class BoxagntsContext extends ServletContextHelper {}

@@ -1,5 +1,6 @@
 package io.boxagnts.http;
 
+import io.boxagnts.api.runtime.HttpContext;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -16,7 +17,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletEr
  * format, {@code {"error":{kind,message}}}, instead of the container's HTML page; without a stack trace.
  */
 @Component(service = Servlet.class)
-@HttpWhiteboardContextSelect(BoxagntsContext.SELECT)
+@HttpWhiteboardContextSelect(HttpContext.SELECT)
 @HttpWhiteboardServletErrorPage(errorPage = {"4xx", "5xx", "java.lang.Throwable"})
 public final class ErrorPageServlet extends HttpServlet {
 

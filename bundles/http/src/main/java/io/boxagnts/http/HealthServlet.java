@@ -1,6 +1,7 @@
 package io.boxagnts.http;
 
 import io.boxagnts.api.plugins.PluginRegistry;
+import io.boxagnts.api.runtime.HttpContext;
 import io.boxagnts.api.sandbox.Sandbox;
 import io.boxagnts.api.tool.ToolRegistry;
 import jakarta.servlet.Servlet;
@@ -22,7 +23,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 
 /** {@code GET /api/health}: is the runtime up, and is it running as it should. */
 @Component(service = Servlet.class)
-@HttpWhiteboardContextSelect(BoxagntsContext.SELECT)
+@HttpWhiteboardContextSelect(HttpContext.SELECT)
 @HttpWhiteboardServletPattern("/api/health")
 public final class HealthServlet extends HttpServlet {
 

@@ -8,6 +8,7 @@ import io.boxagnts.api.model.ModelInfo;
 import io.boxagnts.api.model.ModelProvider;
 import io.boxagnts.api.model.ModelServer;
 import io.boxagnts.api.model.ProviderSettings;
+import io.boxagnts.api.runtime.HttpContext;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,7 +32,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * /api/providers/configured/{id}} change the user's providers (an API key goes in, never comes out).
  */
 @Component(service = Servlet.class)
-@HttpWhiteboardContextSelect(BoxagntsContext.SELECT)
+@HttpWhiteboardContextSelect(HttpContext.SELECT)
 @HttpWhiteboardServletPattern({"/api/providers", "/api/providers/*"})
 public final class ProvidersServlet extends HttpServlet {
 

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import io.boxagnts.api.agent.AgentEvent;
 import io.boxagnts.api.agent.AgentService;
 import io.boxagnts.api.agent.TurnRequest;
+import io.boxagnts.api.runtime.HttpContext;
 import io.boxagnts.api.session.SessionInfo;
 import io.boxagnts.api.session.SessionStore;
 import jakarta.servlet.Servlet;
@@ -32,7 +33,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * client goes away, and every event is in the session's log.
  */
 @Component(service = Servlet.class)
-@HttpWhiteboardContextSelect(BoxagntsContext.SELECT)
+@HttpWhiteboardContextSelect(HttpContext.SELECT)
 @HttpWhiteboardServletPattern({"/api/sessions", "/api/sessions/*"})
 public final class SessionsServlet extends HttpServlet {
 
@@ -90,8 +91,8 @@ public final class SessionsServlet extends HttpServlet {
         }
         try {
             if (path.length == 0) {
-                String title = Requests.string(body, "title").isBlank() ? "New session" : Requests.string(body, "title");
-                JsonResponses.send(response, 201, sessions.create(title));
+                String title = Requests.string(body, "title");
+                JsonResponses.send(response, 201, sessions.create(title.isBlank() ? "New session" : title));
             } else if (path.length == 2 && path[1].equals("messages")) {
                 turn(path[0], body, response);
             } else if (path.length == 2 && path[1].equals("cancel")) {

@@ -3,6 +3,7 @@ package io.boxagnts.http;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.boxagnts.api.runtime.HttpContext;
 import io.boxagnts.api.tool.RefusedTool;
 import io.boxagnts.api.tool.RegisteredTool;
 import io.boxagnts.api.tool.ToolError;
@@ -31,7 +32,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * with a status that says whose fault it was.
  */
 @Component(service = Servlet.class)
-@HttpWhiteboardContextSelect(BoxagntsContext.SELECT)
+@HttpWhiteboardContextSelect(HttpContext.SELECT)
 @HttpWhiteboardServletPattern({"/api/tools", "/api/tools/*"})
 public final class ToolsServlet extends HttpServlet {
 

@@ -2,6 +2,7 @@ package io.boxagnts.http;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.boxagnts.api.runtime.HttpContext;
 import io.boxagnts.api.runtime.RuntimeProperties;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
@@ -38,7 +39,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * relative to the workspace; nothing outside it is shown, and no link is followed out of it.
  */
 @Component(service = Servlet.class)
-@HttpWhiteboardContextSelect(BoxagntsContext.SELECT)
+@HttpWhiteboardContextSelect(HttpContext.SELECT)
 @HttpWhiteboardServletPattern("/api/workspace/*")
 public final class WorkspaceServlet extends HttpServlet {
 
