@@ -12,6 +12,7 @@ import io.boxagnts.api.model.ToolCall;
 import io.boxagnts.api.model.ToolDefinition;
 import io.boxagnts.api.model.Usage;
 import io.boxagnts.api.session.SessionStore;
+import io.boxagnts.api.tool.CallOrigin;
 import io.boxagnts.api.tool.RegisteredTool;
 import io.boxagnts.api.tool.ToolError;
 import io.boxagnts.api.tool.ToolException;
@@ -119,6 +120,8 @@ final class AgentLoop {
         final Set<String> approvedForSession;
         /** What the calls of the current step changed, by call id; recorded after each call's end. */
         final Map<String, AgentEvent.FileChanged> changed = new ConcurrentHashMap<>();
+        /** Who let each call of the turn run, by call id (for the audit log); decided before the call starts. */
+        final Map<String, CallOrigin> origins = new ConcurrentHashMap<>();
 
         Turn(String sessionId, Permissions permissions, ApprovalGate approvals, Consumer<AgentEvent> sink,
                 List<AgentEvent> log) {
@@ -261,12 +264,19 @@ final class AgentLoop {
                 return finished(call, null, new ToolError(ToolError.Kind.UNAVAILABLE,
                         "there is no tool named '" + call.name() + "'"), 0);
             }
+            String caller = "session " + sessionId;
             return switch (permissions.decide(tool.spec())) {
-                case RUN -> null;
+                case RUN -> {
+                    boolean writes = tool.spec().permissions().writes();
+                    origins.put(call.id(), new CallOrigin(caller, writes ? "allowed by the session's mode"
+                            : "read-only tool", writes ? "session mode" : ""));
+                    yield null;
+                }
                 case REFUSE -> finished(call, null, new ToolError(ToolError.Kind.PERMISSION_DENIED,
                         call.name() + " is not allowed in this session"), 0);
                 case ASK -> {
                     if (approvedForSession.contains(call.name())) {
+                        origins.put(call.id(), new CallOrigin(caller, "approved for this session", "user"));
                         yield null;
                     }
                     AgentEvent.ApprovalRequested request = new AgentEvent.ApprovalRequested(sessionId, clock.instant(),
@@ -277,6 +287,8 @@ final class AgentLoop {
                         approvedForSession.add(call.name());
                     }
                     boolean approved = answer != ApprovalGate.Answer.DENIED;
+                    origins.put(call.id(), new CallOrigin(caller, answer == ApprovalGate.Answer.FOR_SESSION
+                            ? "approved for this session" : "approved once", "user"));
                     record(new AgentEvent.ApprovalDecided(sessionId, clock.instant(), call.id(), approved,
                             answer == ApprovalGate.Answer.FOR_SESSION ? AgentEvent.FOR_SESSION : AgentEvent.BY_USER));
                     yield approved ? null : finished(call, null, new ToolError(ToolError.Kind.PERMISSION_DENIED,
@@ -293,7 +305,8 @@ final class AgentLoop {
             }
             try {
                 Optional<FileChanges.Before> before = changes.before(tool.spec(), call.arguments());
-                ToolResult result = tool.tool().invoke(new ToolRequest(call.id(), call.arguments()));
+                ToolResult result = tool.tool().invoke(new ToolRequest(call.id(), call.arguments(),
+                        origins.getOrDefault(call.id(), CallOrigin.UNKNOWN)));
                 before.flatMap(b -> changes.after(b, sessionId, clock.instant(), call.id()))
                         .ifPresent(change -> changed.put(call.id(), change));
                 return finished(call, result.output(), null, result.duration().toMillis());

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.boxagnts.api.runtime.HttpContext;
+import io.boxagnts.api.tool.CallOrigin;
 import io.boxagnts.api.tool.RefusedTool;
 import io.boxagnts.api.tool.RegisteredTool;
 import io.boxagnts.api.tool.ToolError;
@@ -89,7 +90,8 @@ public final class ToolsServlet extends HttpServlet {
             return;
         }
         try {
-            ToolResult result = tool.tool().invoke(new ToolRequest(UUID.randomUUID().toString(), input));
+            ToolResult result = tool.tool().invoke(new ToolRequest(UUID.randomUUID().toString(), input,
+                    new CallOrigin("api " + request.getRemoteAddr(), "direct API call", "token holder")));
             JsonObject body = new JsonObject();
             body.add("result", JsonParser.parseString(result.output()));
             body.addProperty("durationMs", result.duration().toMillis());

@@ -16,6 +16,7 @@ final class CommandLine {
 
     static final String USAGE = """
             Usage: boxagnts [options]
+                   boxagnts audit verify [FILE|DIR]   check the audit log (default: ~/.boxagnts/audit)
 
             Starts the BoxAgnts runtime and serves its web UI and API on http://HOST:PORT/.
 

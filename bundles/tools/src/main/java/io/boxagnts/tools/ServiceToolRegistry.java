@@ -3,8 +3,10 @@ package io.boxagnts.tools;
 import io.boxagnts.api.tool.RefusedTool;
 import io.boxagnts.api.tool.RegisteredTool;
 import io.boxagnts.api.tool.Tool;
+import io.boxagnts.api.tool.ToolCallListener;
 import io.boxagnts.api.tool.ToolRefusals;
 import io.boxagnts.api.tool.ToolRegistry;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows {@link Tool} services as they come and go. When two services claim one name, the OSGi rule picks the one
  * that serves (highest service ranking, then the oldest registration); the other waits in line and takes over when
- * the first goes.
+ * the first goes. The tools it hands out report each call to the {@link ToolCallListener} services.
  */
 @Component(service = ToolRegistry.class)
 public final class ServiceToolRegistry implements ToolRegistry {
@@ -35,14 +37,16 @@ public final class ServiceToolRegistry implements ToolRegistry {
     private final Map<ServiceReference<Tool>, RegisteredTool> services =
             new ConcurrentSkipListMap<ServiceReference<Tool>, RegisteredTool>(Comparator.reverseOrder());
     private final List<ToolRefusals> refusals = new CopyOnWriteArrayList<>();
+    private final List<ToolCallListener> listeners = new CopyOnWriteArrayList<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void addTool(ServiceReference<Tool> reference, Tool tool) {
         String name = tool.spec().name();
         tool(name).ifPresent(existing -> LOG.warn("two tools are named {}: from {} and from {}; only one serves",
                 name, existing.bundle(), reference.getBundle().getSymbolicName()));
-        services.put(reference, new RegisteredTool(tool, String.valueOf(reference.getBundle().getSymbolicName()),
-                reference.getBundle().getVersion().toString()));
+        String bundle = String.valueOf(reference.getBundle().getSymbolicName());
+        services.put(reference, new RegisteredTool(new ReportingTool(tool, bundle, listeners, Clock.systemUTC()),
+                bundle, reference.getBundle().getVersion().toString()));
     }
 
     void removeTool(ServiceReference<Tool> reference) {
@@ -56,6 +60,15 @@ public final class ServiceToolRegistry implements ToolRegistry {
 
     void removeRefusals(ToolRefusals source) {
         refusals.remove(source);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addListener(ToolCallListener listener) {
+        listeners.add(listener);
+    }
+
+    void removeListener(ToolCallListener listener) {
+        listeners.remove(listener);
     }
 
     @Override
