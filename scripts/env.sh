@@ -1,5 +1,5 @@
 # Sourced by ./boxagnts and ./run-tests: finds what the build needs and says precisely what is missing.
-# Sets JAVA_HOME to a JDK 21 or newer and checks for Maven. POSIX sh.
+# Sets JAVA_HOME to a JDK 22 or newer and checks for Maven. POSIX sh.
 
 say() { printf '%s\n' "$*" >&2; }
 die() { say "boxagnts: $*"; exit 1; }
@@ -15,16 +15,16 @@ select_jdk() {
               "$(dirname "$(dirname "$(readlink -f "$(command -v javac 2>/dev/null || echo /nonexistent)")")")" \
               /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/*; do
     feature=$(jdk_feature "$home")
-    if [ -n "$feature" ] && [ "$feature" -ge 21 ]; then
+    if [ -n "$feature" ] && [ "$feature" -ge 22 ]; then
       if [ -n "${JAVA_HOME:-}" ] && [ "$home" != "$JAVA_HOME" ]; then
-        say "boxagnts: JAVA_HOME=$JAVA_HOME is not a JDK 21+; building with $home instead"
+        say "boxagnts: JAVA_HOME=$JAVA_HOME is not a JDK 22+; building with $home instead"
       fi
       JAVA_HOME=$home
       export JAVA_HOME
       return 0
     fi
   done
-  die "building BoxAgnts needs a JDK 21 or newer (javac included) and none was found (JAVA_HOME, PATH, /usr/lib/jvm). Install one (e.g. Temurin 25, or 'apt-get install openjdk-21-jdk-headless') and set JAVA_HOME to it."
+  die "building BoxAgnts needs a JDK 22 or newer (javac included) and none was found (JAVA_HOME, PATH, /usr/lib/jvm). Install one (e.g. Temurin 25) and set JAVA_HOME to it."
 }
 
 require_maven() {

@@ -79,7 +79,7 @@ public class CommandLineIT {
         Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"17.0.15\" 2025-04-15' >&2\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         assertRefused(1, Map.of("BOXAGNTS_JAVA_HOME", jdk.toString()),
-                List.of("Java 21 or newer", "Java 17", jdk.toString()), withDataDir());
+                List.of("Java 22 or newer", "Java 17", jdk.toString()), withDataDir());
     }
 
     @Test

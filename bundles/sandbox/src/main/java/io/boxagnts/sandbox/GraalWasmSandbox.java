@@ -25,6 +25,8 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox: builds the shared engine once the framework has started (building it costs about half a second of
@@ -51,21 +53,30 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
 
         @AttributeDefinition(description = "Largest WASM module a tool bundle may carry, in MiB")
         long maxModuleMb() default 32;
+
+        @AttributeDefinition(description = "Let tools read regular files that have other hard links (such a file may "
+                + "be the same file as one outside the workspace); writing through them is always refused")
+        boolean readMultiplyLinkedFiles() default false;
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(GraalWasmSandbox.class);
 
     private final BundleContext context;
     private final EngineHolder holder = new EngineHolder();
     private final AtomicBoolean startRequested = new AtomicBoolean();
     private final ScheduledExecutorService watchdog;
     private final ToolExtender extender;
+    private final WorkspaceRoot workspace;
 
     @Activate
     public GraalWasmSandbox(BundleContext context, Config config) throws IOException {
         this.context = context;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("boxagnts-sandbox-watchdog").daemon().factory());
-        Path workspace = Path.of(context.getProperty(RuntimeProperties.WORKSPACE) == null ? "."
-                : context.getProperty(RuntimeProperties.WORKSPACE)).toRealPath();
+        // Without race-free resolution beneath the workspace the sandbox does not start (decision 0011).
+        this.workspace = WorkspaceRoot.open(Path.of(context.getProperty(RuntimeProperties.WORKSPACE) == null ? "."
+                : context.getProperty(RuntimeProperties.WORKSPACE)), config.readMultiplyLinkedFiles());
+        LOG.info("workspace {} confined with {}", workspace.path(), workspace.mechanism());
         SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace,
                 new Semaphore(Math.max(1, config.maxConcurrentCalls()), true), watchdog);
         this.extender = new ToolExtender(context, runtime, new ToolDescriptor.Caps(
@@ -100,6 +111,7 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
         watchdog.shutdownNow();
         watchdog.awaitTermination(5, TimeUnit.SECONDS);
         holder.close();
+        workspace.close();
     }
 
     @Override

@@ -211,7 +211,7 @@ final class WasmTool implements Tool {
         if (files == null) {
             builder.allowIO(IOAccess.NONE);
         } else {
-            builder.option("wasm.WasiMapDirs", "/::" + runtime.workspace())
+            builder.option("wasm.WasiMapDirs", "/::" + runtime.workspace().path())
                     .allowIO(IOAccess.newBuilder().fileSystem(files).build());
         }
         return builder.build();

@@ -1,23 +1,33 @@
 package io.boxagnts.sandbox;
 
+import io.boxagnts.sandbox.LinuxCalls.Errno;
+import io.boxagnts.sandbox.LinuxCalls.Stat;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,10 +38,12 @@ import org.graalvm.polyglot.io.FileSystem;
 
 /**
  * The only view of the host a tool module gets: the workspace, read-only or read-write. Every operation resolves its
- * path to the real path on disk (following symbolic links, or the real parent for a name that does not exist yet)
- * and refuses it unless that lies inside the workspace; files are then opened by their real path, so a link cannot
- * redirect an operation after the check. Links cannot be created at all, renames must stay inside, and a read-only
- * grant refuses every change. One instance serves one call, and caps the files it may hold open.
+ * path beneath the open workspace handle ({@link WorkspaceRoot}) without following any link, and works on what the
+ * kernel found there: a file is opened once, checked (a regular file, no other hard links) and then read or written
+ * through that same open file; names are created, removed and renamed relative to their parent directory's handle.
+ * Nothing is checked by name and then opened by name again, so swapping a link in between achieves nothing. Links
+ * cannot be created, pipes, devices and sockets are not opened, and a read-only grant refuses every change. One
+ * instance serves one call, and caps the files it may hold open.
  */
 final class WorkspaceFileSystem implements FileSystem {
 
@@ -40,26 +52,27 @@ final class WorkspaceFileSystem implements FileSystem {
     private static final Set<StandardOpenOption> CHANGES = EnumSet.of(StandardOpenOption.APPEND,
             StandardOpenOption.CREATE, StandardOpenOption.CREATE_NEW, StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.DELETE_ON_CLOSE);
+    /** What the kernel already did (created the file) or we do not offer, dropped when the open file is reopened. */
+    private static final Set<StandardOpenOption> NOT_REOPENED = EnumSet.of(StandardOpenOption.CREATE,
+            StandardOpenOption.CREATE_NEW, StandardOpenOption.DELETE_ON_CLOSE);
 
     private final FileSystem host = FileSystem.newDefaultFileSystem();
+    private final WorkspaceRoot workspace;
     private final Path root;
     private final boolean writable;
     private final AtomicInteger open = new AtomicInteger();
     /**
-     * Real paths resolved during this call. GraalWasm reads each attribute of a file with a separate call (ten per
-     * directory entry), and resolving the real path from the root each time made a directory walk 5-10x slower than
-     * the same module under V8. Only this call's own changes can alter them (the guest cannot create links), so every
-     * change it makes clears the cache.
+     * Attributes read during this call, per path. GraalWasm reads each attribute of a file with a separate call (ten
+     * per directory entry); the first reads them all, the rest are answered from here. Cleared by every change this
+     * call makes.
      */
-    private final Map<Path, Path> realPaths = new ConcurrentHashMap<>();
-    /** Attributes read during this call, per real path; cleared with {@link #realPaths}, and by every write. */
     private final Map<AttributeKey, Map<String, Object>> attributeCache = new ConcurrentHashMap<>();
     /** The first operation this call was refused, in words: the likely cause when the tool then fails. */
     private final AtomicReference<String> firstDenial = new AtomicReference<>();
 
-    /** @param root the workspace's real path */
-    WorkspaceFileSystem(Path root, boolean writable) {
-        this.root = root;
+    WorkspaceFileSystem(WorkspaceRoot workspace, boolean writable) {
+        this.workspace = workspace;
+        this.root = workspace.path();
         this.writable = writable;
     }
 
@@ -78,34 +91,88 @@ final class WorkspaceFileSystem implements FileSystem {
         return host.toAbsolutePath(path);
     }
 
+    /** Real already: the path has no links (none is followed) and no "..". It must exist, and not through a link. */
     @Override
     public Path toRealPath(Path path, LinkOption... options) throws IOException {
-        Path real = host.toRealPath(toHost(path), options);
-        requireInside(real, path);
-        return real;
+        LinuxCalls.close(openPath(path, noFollow(options)));
+        return toHost(path);
     }
 
     @Override
     public void checkAccess(Path path, Set<? extends AccessMode> modes, LinkOption... options) throws IOException {
-        Path real = resolve(path, options);
         if (modes.contains(AccessMode.WRITE)) {
             requireWritable(path);
         }
-        host.checkAccess(real, modes, options);
+        int fd = openPath(path, noFollow(options));
+        try {
+            if (!modes.isEmpty() && !LinuxCalls.fstat(fd).isSymbolicLink()) {
+                host.checkAccess(WorkspaceRoot.procPath(fd), modes);
+            }
+        } catch (Errno e) {
+            throw failure(e, path);
+        } finally {
+            LinuxCalls.close(fd);
+        }
     }
 
     @Override
     public Map<String, Object> readAttributes(Path path, String attributes, LinkOption... options)
             throws IOException {
-        try {
-            return attributes(resolve(path, options), attributes, options);
-        } catch (OutsideWorkspaceException e) {
-            // A link inside that points outside: describe the link itself, never its target. (A directory listing
-            // stats every entry, and one such link must not make the whole listing fail.) Not a denial then.
-            if (e.recorded != null) {
-                firstDenial.compareAndSet(e.recorded, null);
+        int colon = attributes.indexOf(':');
+        String view = colon < 0 ? "basic" : attributes.substring(0, colon);
+        String names = colon < 0 ? attributes : attributes.substring(colon + 1);
+        if (!(view.equals("basic") || view.equals("posix") || view.equals("unix"))) {
+            throw new UnsupportedOperationException("the attribute view " + view);
+        }
+        Map<String, Object> all = unixAttributes(path, noFollow(options));
+        if (names.equals("*")) {
+            return new HashMap<>(all);
+        }
+        Map<String, Object> answer = new HashMap<>();
+        for (String name : names.split(",")) {
+            if (!all.containsKey(name)) {
+                throw new IllegalArgumentException("the attribute " + name + " is not offered");
             }
-            return host.readAttributes(resolve(path, LinkOption.NOFOLLOW_LINKS), attributes, LinkOption.NOFOLLOW_LINKS);
+            answer.put(name, all.get(name));
+        }
+        return answer;
+    }
+
+    /**
+     * All of the "unix" view (a superset of "basic" and "posix", without owner names), read once per call and path.
+     * A link is described by itself, never by its target: a directory listing stats every entry, and one link must
+     * not make the whole listing fail. Not a denial then.
+     */
+    private Map<String, Object> unixAttributes(Path path, boolean noFollow) throws IOException {
+        Path host = toHost(path);
+        AttributeKey key = new AttributeKey(host, noFollow);
+        Map<String, Object> all = attributeCache.get(key);
+        if (all == null) {
+            Stat stat;
+            try {
+                stat = stat(relative(host), noFollow);
+            } catch (Errno e) {
+                if (e.code != LinuxCalls.ELOOP || noFollow) {
+                    throw failure(e, path);
+                }
+                try {
+                    stat = stat(relative(host), true);
+                } catch (Errno again) {
+                    throw failure(again, path);
+                }
+            }
+            all = UnixAttributes.of(stat);
+            attributeCache.put(key, all);
+        }
+        return all;
+    }
+
+    private Stat stat(String relative, boolean noFollow) throws Errno {
+        int fd = workspace.open(relative, LinuxCalls.O_PATH | (noFollow ? LinuxCalls.O_NOFOLLOW : 0), 0);
+        try {
+            return LinuxCalls.fstat(fd);
+        } finally {
+            LinuxCalls.close(fd);
         }
     }
 
@@ -113,7 +180,19 @@ final class WorkspaceFileSystem implements FileSystem {
     public void setAttribute(Path path, String attribute, Object value, LinkOption... options) throws IOException {
         requireWritable(path);
         changed();
-        host.setAttribute(resolve(path, options), attribute, value, options);
+        int fd = openPath(path, noFollow(options));
+        try {
+            Stat stat = LinuxCalls.fstat(fd);
+            if (!stat.isRegularFile() && !stat.isDirectory()) {
+                throw special(path);
+            }
+            refuseLinked(stat, path, true);
+            host.setAttribute(WorkspaceRoot.procPath(fd), attribute, value);
+        } catch (Errno e) {
+            throw failure(e, path);
+        } finally {
+            LinuxCalls.close(fd);
+        }
     }
 
     @Override
@@ -122,103 +201,325 @@ final class WorkspaceFileSystem implements FileSystem {
         boolean changes = options.stream().anyMatch(CHANGES::contains);
         if (changes) {
             requireWritable(path);
-        }
-        boolean creates = options.contains(StandardOpenOption.CREATE) || options.contains(StandardOpenOption.CREATE_NEW);
-        if (changes) {
             changed();
         }
-        Path real = creates && !Files.exists(path, LinkOption.NOFOLLOW_LINKS) ? resolveNew(path) : resolve(path);
         if (open.incrementAndGet() > MAX_OPEN_FILES) {
             open.decrementAndGet();
             throw new FileSystemException(path.toString(), null, "too many open files (limit " + MAX_OPEN_FILES + ")");
         }
         try {
-            if (!writable && options.contains(StandardOpenOption.WRITE)) {
-                // WASI runtimes open for read and write when the guest asks for both rights, even to only read:
-                // serve the reads and refuse writes when they come.
-                return new ReadOnlyChannel(host.newByteChannel(real, Set.of(StandardOpenOption.READ)), path);
-            }
-            return new CountedChannel(host.newByteChannel(real, options, attributes));
+            return openChannel(path, options);
         } catch (IOException | RuntimeException e) {
             open.decrementAndGet();
             throw e;
         }
     }
 
+    /**
+     * Opens the file beneath the root (creating it if asked: O_EXCL, so an existing name is never opened by the
+     * create), checks what was opened, and only then reopens that same open file for reading or writing through
+     * /proc/self/fd, truncating it if asked. A pipe or device is opened with O_PATH only: never for I/O, so it cannot
+     * block.
+     */
+    private SeekableByteChannel openChannel(Path path, Set<? extends OpenOption> options) throws IOException {
+        String relative = relative(toHost(path));
+        boolean createNew = options.contains(StandardOpenOption.CREATE_NEW);
+        boolean create = createNew || options.contains(StandardOpenOption.CREATE);
+        int fd;
+        try {
+            fd = createNew ? createFile(relative) : existingOrCreated(relative, create);
+        } catch (Errno e) {
+            throw failure(e, path);
+        }
+        try {
+            Stat stat = LinuxCalls.fstat(fd);
+            boolean writes = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
+            boolean changesContent = options.contains(StandardOpenOption.APPEND)
+                    || options.contains(StandardOpenOption.TRUNCATE_EXISTING);
+            if (stat.isDirectory()) {
+                if (writes) {
+                    throw new FileSystemException(path.toString(), null, "is a directory");
+                }
+            } else if (!stat.isRegularFile()) {
+                throw special(path);
+            }
+            refuseLinked(stat, path, changesContent);
+            Path reopened = WorkspaceRoot.procPath(fd);
+            if (writes && !writable) {
+                // WASI runtimes open for read and write when the guest asks for both rights, even to only read:
+                // serve the reads and refuse writes when they come.
+                return new ReadOnlyChannel(FileChannel.open(reopened, StandardOpenOption.READ), () -> {
+                    denied("the tool tried to write to " + guestName(path)
+                            + " but has read-only access to the workspace");
+                    return new AccessDeniedException(path.toString(), null,
+                            "the tool has read-only access to the workspace");
+                });
+            }
+            if (writes && stat.isRegularFile() && stat.nlink() > 1) {
+                // readable (refuseLinked let it through), so serve the reads; its writes would go outside too
+                return new ReadOnlyChannel(FileChannel.open(reopened, StandardOpenOption.READ),
+                        () -> linkedDenial(path, true));
+            }
+            Set<OpenOption> reopen = new java.util.HashSet<>();
+            for (OpenOption option : options) {
+                if (option instanceof StandardOpenOption standard && !NOT_REOPENED.contains(standard)) {
+                    reopen.add(option);
+                }
+            }
+            return new CountedChannel(FileChannel.open(reopened, reopen));
+        } catch (Errno e) {
+            throw failure(e, path);
+        } finally {
+            LinuxCalls.close(fd);
+        }
+    }
+
+    /** An O_PATH handle of the existing file, or a file created now if asked and there was none. */
+    private int existingOrCreated(String relative, boolean create) throws Errno {
+        try {
+            return workspace.open(relative, LinuxCalls.O_PATH, 0);
+        } catch (Errno e) {
+            if (e.code != LinuxCalls.ENOENT || !create) {
+                throw e;
+            }
+        }
+        try {
+            return createFile(relative);
+        } catch (Errno e) {
+            if (e.code != LinuxCalls.EEXIST) {
+                throw e;
+            }
+            return workspace.open(relative, LinuxCalls.O_PATH, 0); // created meanwhile by someone else
+        }
+    }
+
+    private int createFile(String relative) throws Errno {
+        return workspace.open(relative, LinuxCalls.O_CREAT | LinuxCalls.O_EXCL | LinuxCalls.O_WRONLY
+                | LinuxCalls.O_NONBLOCK | LinuxCalls.O_NOCTTY, 0666);
+    }
+
+    /**
+     * A regular file with other hard links may be the same file as one outside the workspace: never written through
+     * the workspace, and read only if the administrator allows it.
+     */
+    private void refuseLinked(Stat stat, Path path, boolean writes) throws AccessDeniedException {
+        if (stat.isRegularFile() && stat.nlink() > 1 && (writes || !workspace.readsLinkedFiles())) {
+            throw linkedDenial(path, writes);
+        }
+    }
+
+    private AccessDeniedException linkedDenial(Path path, boolean writes) {
+        String name = guestName(path).substring(1);
+        String message = writes
+                ? "'" + name + "' has other hard links; writing through it could change a file outside the workspace"
+                : "'" + name + "' has other hard links; reading it could reveal a file outside the workspace (an "
+                        + "administrator may allow it: the sandbox setting readMultiplyLinkedFiles)";
+        firstDenial.compareAndSet(null, message);
+        return new AccessDeniedException(path.toString(), null, message);
+    }
+
+    private AccessDeniedException special(Path path) {
+        denied("the tool tried to open " + guestName(path)
+                + ", which is not a regular file (a pipe, device or socket); tools may open files and directories only");
+        return new AccessDeniedException(path.toString(), null, "not a regular file");
+    }
+
     @Override
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
-        return host.newDirectoryStream(resolve(dir), filter);
+        Path base = toHost(dir);
+        int fd;
+        try {
+            fd = workspace.open(relative(base), LinuxCalls.O_PATH | LinuxCalls.O_DIRECTORY, 0);
+        } catch (Errno e) {
+            throw failure(e, dir);
+        }
+        try {
+            // the listing reads the directory just opened, whatever its name leads to by now
+            DirectoryStream<Path> entries = Files.newDirectoryStream(WorkspaceRoot.procPath(fd),
+                    entry -> filter.accept(base.resolve(entry.getFileName().toString())));
+            return new DirectoryStream<>() {
+                @Override
+                public Iterator<Path> iterator() {
+                    Iterator<Path> names = entries.iterator();
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return names.hasNext();
+                        }
+
+                        @Override
+                        public Path next() {
+                            return base.resolve(names.next().getFileName().toString());
+                        }
+                    };
+                }
+
+                @Override
+                public void close() throws IOException {
+                    entries.close();
+                }
+            };
+        } finally {
+            LinuxCalls.close(fd);
+        }
     }
 
     @Override
     public void createDirectory(Path dir, FileAttribute<?>... attributes) throws IOException {
         requireWritable(dir);
         changed();
-        host.createDirectory(resolveNew(dir), attributes);
+        try (Parent parent = parent(dir)) {
+            LinuxCalls.mkdirat(parent.fd(), parent.name(), 0777);
+        } catch (Errno e) {
+            throw failure(e, dir);
+        }
     }
 
     @Override
     public void delete(Path path) throws IOException {
         requireWritable(path);
-        Path real = resolve(path, LinkOption.NOFOLLOW_LINKS);
         changed();
-        host.delete(real);
+        try (Parent parent = parent(path)) {
+            try {
+                LinuxCalls.unlinkat(parent.fd(), parent.name(), 0);
+            } catch (Errno e) {
+                if (e.code != LinuxCalls.EISDIR) {
+                    throw e;
+                }
+                LinuxCalls.unlinkat(parent.fd(), parent.name(), LinuxCalls.AT_REMOVEDIR);
+            }
+        } catch (Errno e) {
+            throw failure(e, path);
+        }
     }
 
     @Override
     public void move(Path source, Path target, CopyOption... options) throws IOException {
         requireWritable(source);
-        Path realSource = resolve(source, LinkOption.NOFOLLOW_LINKS);
-        Path realTarget = Files.exists(target, LinkOption.NOFOLLOW_LINKS)
-                ? resolve(target, LinkOption.NOFOLLOW_LINKS) : resolveNew(target);
         changed();
-        host.move(realSource, realTarget, options);
+        boolean replace = Arrays.asList(options).contains(StandardCopyOption.REPLACE_EXISTING);
+        try (Parent from = parent(source); Parent to = parent(target)) {
+            try {
+                LinuxCalls.renameat2(from.fd(), from.name(), to.fd(), to.name(),
+                        replace ? 0 : LinuxCalls.RENAME_NOREPLACE);
+            } catch (Errno e) {
+                if (e.code != LinuxCalls.EINVAL || replace) {
+                    throw e;
+                }
+                // a filesystem without RENAME_NOREPLACE: look, then rename (both names stay beneath the root)
+                if (exists(relative(toHost(target)))) {
+                    throw new Errno(LinuxCalls.EEXIST, "renameat2");
+                }
+                LinuxCalls.renameat2(from.fd(), from.name(), to.fd(), to.name(), 0);
+            }
+        } catch (Errno e) {
+            throw e.code == LinuxCalls.ENOENT ? failure(e, source) : failure(e, target);
+        }
+    }
+
+    private boolean exists(String relative) throws Errno {
+        try {
+            LinuxCalls.close(workspace.open(relative, LinuxCalls.O_PATH | LinuxCalls.O_NOFOLLOW, 0));
+            return true;
+        } catch (Errno e) {
+            if (e.code == LinuxCalls.ENOENT) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     @Override
     public void createLink(Path link, Path existing) throws IOException {
-        denied("create the hard link " + guestName(link) + ", which tools may not do");
+        denied("the tool tried to create the hard link " + guestName(link) + ", which tools may not do");
         throw new AccessDeniedException(link.toString(), existing.toString(), "tools may not create hard links");
     }
 
     @Override
     public void createSymbolicLink(Path link, Path target, FileAttribute<?>... attributes) throws IOException {
-        denied("create the symbolic link " + guestName(link) + ", which tools may not do");
+        denied("the tool tried to create the symbolic link " + guestName(link) + ", which tools may not do");
         throw new AccessDeniedException(link.toString(), target.toString(), "tools may not create symbolic links");
     }
 
+    /**
+     * What a link in the workspace says: its own content, so it is given. The sandbox never follows it; one that
+     * leads outside is noted as the likely reason when the tool then fails.
+     */
     @Override
     public Path readSymbolicLink(Path link) throws IOException {
-        Path real = resolve(link, LinkOption.NOFOLLOW_LINKS);
-        Path target = host.readSymbolicLink(real);
-        requireInside(real.getParent().resolve(target).normalize(), link);
-        return target;
+        String target;
+        try (Parent parent = parent(link)) {
+            target = LinuxCalls.readlinkat(parent.fd(), parent.name());
+        } catch (Errno e) {
+            throw failure(e, link);
+        }
+        Path host = toHost(link);
+        if (target.startsWith("/") || !host.getParent().resolve(target).normalize().startsWith(root)) {
+            denied("the tool tried to follow " + guestName(link) + ", a symbolic link that leads outside the "
+                    + "workspace; the sandbox follows no links");
+        }
+        return host.getFileSystem().getPath(target);
     }
 
-    /**
-     * The real path of an existing file. With NOFOLLOW_LINKS the last element stays as it is (a link is then the
-     * link itself, which lies where its real parent does).
-     */
-    private Path resolve(Path path, LinkOption... options) throws IOException {
-        boolean noFollow = Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS);
-        Path absolute = toHost(path);
-        Path real;
-        if (noFollow && absolute.getParent() != null && absolute.getFileName() != null) {
-            real = realPath(absolute.getParent()).resolve(absolute.getFileName());
-        } else {
-            real = realPath(absolute);
+    /** The open parent directory of a name, and the name. */
+    private record Parent(int fd, String name) implements AutoCloseable {
+        @Override
+        public void close() {
+            LinuxCalls.close(fd);
         }
-        requireInside(real, path);
-        return real;
+    }
+
+    private Parent parent(Path path) throws IOException, Errno {
+        String relative = relative(toHost(path));
+        if (relative.isEmpty()) {
+            denied("the tool tried to change the workspace directory itself");
+            throw new AccessDeniedException(path.toString(), null, "the workspace directory itself");
+        }
+        int slash = relative.lastIndexOf('/');
+        int fd = workspace.open(slash < 0 ? "" : relative.substring(0, slash),
+                LinuxCalls.O_PATH | LinuxCalls.O_DIRECTORY, 0);
+        return new Parent(fd, relative.substring(slash + 1));
+    }
+
+    /** An O_PATH handle of an existing file beneath the root; with noFollow a link is the link itself. */
+    private int openPath(Path path, boolean noFollow) throws IOException {
+        try {
+            return workspace.open(relative(toHost(path)), LinuxCalls.O_PATH | (noFollow ? LinuxCalls.O_NOFOLLOW : 0),
+                    0);
+        } catch (Errno e) {
+            throw failure(e, path);
+        }
+    }
+
+    /** What a failed call means for the guest, and the denial noted if it was one. */
+    private IOException failure(Errno e, Path asked) {
+        String file = asked.toString();
+        return switch (e.code) {
+            case LinuxCalls.ENOENT -> new NoSuchFileException(file);
+            case LinuxCalls.ELOOP -> outside(asked, "the tool tried to reach " + guestName(asked)
+                    + " through a symbolic link; the sandbox follows no links");
+            case LinuxCalls.EXDEV -> outside(asked, "the tool tried to reach " + guestName(asked)
+                    + ", which lies outside the workspace");
+            case LinuxCalls.EEXIST -> new FileAlreadyExistsException(file);
+            case LinuxCalls.ENOTDIR -> new NotDirectoryException(file);
+            case LinuxCalls.ENOTEMPTY -> new DirectoryNotEmptyException(file);
+            case LinuxCalls.EACCES, LinuxCalls.EPERM -> new AccessDeniedException(file, null,
+                    Errno.describe(e.code));
+            default -> new FileSystemException(file, null, Errno.describe(e.code));
+        };
+    }
+
+    private IOException outside(Path asked, String denial) {
+        denied(denial);
+        return new OutsideWorkspaceException(asked);
     }
 
     /**
      * The host path meant by a path GraalWasm hands over. Most operations give host paths inside the workspace, but
      * GraalWasm 25 lists directories (fd_readdir) and stats them by their guest path ("/", "/src"): taken as host
      * paths those would reach the host's own "/" and "/src". A path outside the workspace is therefore read as the
-     * guest path it is and placed under the workspace, before any link is followed; the real-path check that comes
-     * next still refuses whatever leads outside.
+     * guest path it is and placed under the workspace; it is normalised first, so it has no ".." left.
      */
     private Path toHost(Path path) {
         Path absolute = host.toAbsolutePath(path).normalize();
@@ -228,22 +529,13 @@ final class WorkspaceFileSystem implements FileSystem {
         return root.resolve(absolute.getRoot().relativize(absolute).toString()).normalize();
     }
 
-    /** The real path a new file would get: its parent's real path and its name. */
-    private Path resolveNew(Path path) throws IOException {
-        Path absolute = toHost(path);
-        if (absolute.getParent() == null || absolute.getFileName() == null) {
-            throw new AccessDeniedException(path.toString(), null, "outside the workspace");
-        }
-        Path real = realPath(absolute.getParent()).resolve(absolute.getFileName());
-        requireInside(real, path);
-        return real;
+    /** The path beneath the root, as the kernel resolves it: "" for the root itself. */
+    private String relative(Path host) {
+        return root.relativize(host).toString();
     }
 
-    private void requireInside(Path real, Path asked) throws IOException {
-        if (!real.startsWith(root)) {
-            String denial = "the tool tried to reach " + guestName(asked) + ", which leads outside the workspace";
-            throw new OutsideWorkspaceException(asked, firstDenial.compareAndSet(null, denial) ? denial : null);
-        }
+    private static boolean noFollow(LinkOption... options) {
+        return Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS);
     }
 
     /** What this call was refused first, if anything. */
@@ -252,60 +544,17 @@ final class WorkspaceFileSystem implements FileSystem {
     }
 
     private void denied(String what) {
-        firstDenial.compareAndSet(null, "the tool tried to " + what);
+        firstDenial.compareAndSet(null, what);
     }
 
     /** A path as the guest knows it: relative to its root "/". */
     private String guestName(Path path) {
-        Path host = toHost(path);
-        return host.startsWith(root) ? "/" + root.relativize(host) : path.toString();
-    }
-
-    /**
-     * Attributes of a resolved path. GraalWasm asks for one attribute per call, ten per directory entry; the first
-     * request reads all of the "unix" view (a superset of "basic" and "posix") once, the rest are answered from it.
-     */
-    private Map<String, Object> attributes(Path real, String attributes, LinkOption... options) throws IOException {
-        int colon = attributes.indexOf(':');
-        String view = colon < 0 ? "basic" : attributes.substring(0, colon);
-        String names = colon < 0 ? attributes : attributes.substring(colon + 1);
-        if (!(view.equals("basic") || view.equals("posix") || view.equals("unix")) || names.contains("*")) {
-            return host.readAttributes(real, attributes, options);
-        }
-        boolean noFollow = Arrays.asList(options).contains(LinkOption.NOFOLLOW_LINKS);
-        Map<String, Object> all = attributeCache.get(new AttributeKey(real, noFollow));
-        if (all == null) {
-            try {
-                all = host.readAttributes(real, "unix:*", options);
-            } catch (UnsupportedOperationException | IllegalArgumentException e) {
-                return host.readAttributes(real, attributes, options); // no unix view on this platform
-            }
-            attributeCache.put(new AttributeKey(real, noFollow), all);
-        }
-        Map<String, Object> answer = new java.util.HashMap<>();
-        for (String name : names.split(",")) {
-            if (!all.containsKey(name)) {
-                return host.readAttributes(real, attributes, options);
-            }
-            answer.put(name, all.get(name));
-        }
-        return answer;
+        return "/" + root.relativize(toHost(path));
     }
 
     private record AttributeKey(Path path, boolean noFollow) {}
 
-    /** Like {@code toRealPath}, remembered for this call. */
-    private Path realPath(Path absolute) throws IOException {
-        Path known = realPaths.get(absolute);
-        if (known == null) {
-            known = host.toRealPath(absolute);
-            realPaths.put(absolute, known);
-        }
-        return known;
-    }
-
     private void changed() {
-        realPaths.clear();
         attributeCache.clear();
     }
 
@@ -314,21 +563,63 @@ final class WorkspaceFileSystem implements FileSystem {
 
         private static final long serialVersionUID = 1L;
 
-        /** The denial this refusal recorded as the call's first, or null. */
-        final transient String recorded;
-
-        OutsideWorkspaceException(Path asked, String recorded) {
+        OutsideWorkspaceException(Path asked) {
             super(asked.toString(), null, "outside the workspace");
-            this.recorded = recorded;
         }
     }
 
     private void requireWritable(Path path) throws AccessDeniedException {
         if (!writable) {
-            denied("change " + guestName(path) + " but has read-only access to the workspace");
+            denied("the tool tried to change " + guestName(path) + " but has read-only access to the workspace");
             throw new AccessDeniedException(path.toString(), null, "the tool has read-only access to the workspace");
         }
     }
+
+    /** The "unix" attribute view of a stat, with the types Java's own view uses. */
+    private static final class UnixAttributes {
+
+        private UnixAttributes() {
+        }
+
+        static Map<String, Object> of(Stat stat) {
+            Map<String, Object> all = new HashMap<>();
+            all.put("size", stat.size());
+            all.put("lastModifiedTime", stat.mtime());
+            all.put("lastAccessTime", stat.atime());
+            all.put("creationTime", stat.btime());
+            all.put("isRegularFile", stat.isRegularFile());
+            all.put("isDirectory", stat.isDirectory());
+            all.put("isSymbolicLink", stat.isSymbolicLink());
+            all.put("isOther", !stat.isRegularFile() && !stat.isDirectory() && !stat.isSymbolicLink());
+            all.put("fileKey", new FileKey(stat.dev(), stat.ino()));
+            all.put("permissions", permissions(stat.mode()));
+            all.put("mode", stat.mode());
+            all.put("ino", stat.ino());
+            all.put("dev", stat.dev());
+            all.put("rdev", stat.rdev());
+            all.put("nlink", stat.nlink());
+            all.put("uid", stat.uid());
+            all.put("gid", stat.gid());
+            all.put("ctime", stat.ctime());
+            return all;
+        }
+
+        private static Set<PosixFilePermission> permissions(int mode) {
+            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+            PosixFilePermission[] order = {PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_READ, PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_READ};
+            for (int bit = 0; bit < order.length; bit++) {
+                if ((mode & (1 << bit)) != 0) {
+                    set.add(order[bit]);
+                }
+            }
+            return set;
+        }
+    }
+
+    private record FileKey(long dev, long ino) {}
 
     /** Counts itself out of the open files when closed. */
     private class CountedChannel implements SeekableByteChannel {
@@ -389,25 +680,24 @@ final class WorkspaceFileSystem implements FileSystem {
         }
     }
 
-    /** A file opened for reading only, whatever the guest asked for. */
+    /** A file opened for reading only, whatever the guest asked for; a write gets the refusal given. */
     private final class ReadOnlyChannel extends CountedChannel {
 
-        private final Path path;
+        private final java.util.function.Supplier<AccessDeniedException> refusal;
 
-        ReadOnlyChannel(SeekableByteChannel delegate, Path path) {
+        ReadOnlyChannel(SeekableByteChannel delegate, java.util.function.Supplier<AccessDeniedException> refusal) {
             super(delegate);
-            this.path = path;
+            this.refusal = refusal;
         }
 
         @Override
         public int write(ByteBuffer src) throws IOException {
-            denied("write to " + guestName(path) + " but has read-only access to the workspace");
-            throw new AccessDeniedException(path.toString(), null, "the tool has read-only access to the workspace");
+            throw refusal.get();
         }
 
         @Override
         public SeekableByteChannel truncate(long size) throws IOException {
-            throw new AccessDeniedException(path.toString(), null, "the tool has read-only access to the workspace");
+            throw refusal.get();
         }
     }
 }

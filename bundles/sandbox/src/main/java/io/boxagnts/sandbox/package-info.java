@@ -1,6 +1,9 @@
 /**
  * The WASM sandbox: owns the one GraalWasm {@code Engine} that every tool module runs on (sharing it shares parsed
  * and compiled code) and reports whether that engine is the optimizing runtime. Running tool modules under
- * permissions and limits is this bundle's job too; nothing here is exported.
+ * permissions and limits is this bundle's job too, and so is the workspace boundary: {@link
+ * io.boxagnts.sandbox.WorkspaceRoot} resolves every path beneath the open workspace in the kernel, following no link
+ * (decision 0011), and {@link io.boxagnts.sandbox.WorkspaceFileSystem} is all a tool module sees of the host.
+ * Nothing here is exported.
  */
 package io.boxagnts.sandbox;

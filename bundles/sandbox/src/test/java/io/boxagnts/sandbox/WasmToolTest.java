@@ -29,12 +29,14 @@ class WasmToolTest {
 
     private static Engine engine;
     private static ScheduledExecutorService watchdog;
+    private static WorkspaceRoot root;
 
     @TempDir
     static Path workspace;
 
     @BeforeAll
-    static void startEngine() {
+    static void startEngine() throws IOException {
+        root = WorkspaceRoot.open(workspace, false);
         engine = Engine.newBuilder("wasm").option("engine.WarnInterpreterOnly", "false").build();
         watchdog = Executors.newSingleThreadScheduledExecutor();
     }
@@ -43,6 +45,7 @@ class WasmToolTest {
     static void stopEngine() {
         watchdog.shutdownNow();
         engine.close();
+        root.close();
     }
 
     static byte[] module(String name) throws IOException {
@@ -55,7 +58,7 @@ class WasmToolTest {
 
     private static WasmTool tool(String module, ToolLimits limits, Semaphore calls) throws IOException {
         SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine),
-                workspace.toRealPath(), calls, watchdog);
+                root, calls, watchdog);
         return new WasmTool(new ToolSpec(module, "", null, ToolPermissions.READ, limits, "1"), module(module), runtime);
     }
 

@@ -1,26 +1,41 @@
 package io.boxagnts.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.boxagnts.sandbox.WorkspaceRoot.Mechanism;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The sandbox's filesystem boundary, attacked the ways the WASI advisories describe. */
+/**
+ * The sandbox's filesystem boundary, attacked the ways the WASI advisories describe, with both ways of resolving
+ * paths (openat2, and openat per component where the kernel has no openat2).
+ */
 class WorkspaceFileSystemTest {
 
     @TempDir
@@ -28,6 +43,7 @@ class WorkspaceFileSystemTest {
 
     private Path workspace;
     private Path outside;
+    private final List<WorkspaceRoot> roots = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -38,48 +54,119 @@ class WorkspaceFileSystemTest {
         Files.createSymbolicLink(workspace.resolve("updir"), temp);
     }
 
-    private WorkspaceFileSystem fs(boolean writable) {
-        return new WorkspaceFileSystem(workspace, writable);
+    @AfterEach
+    void closeRoots() {
+        roots.forEach(WorkspaceRoot::close);
+    }
+
+    private WorkspaceFileSystem fs(Mechanism mechanism, boolean writable) throws IOException {
+        return fs(mechanism, writable, false);
+    }
+
+    private WorkspaceFileSystem fs(Mechanism mechanism, boolean writable, boolean readsLinked) throws IOException {
+        WorkspaceRoot root = WorkspaceRoot.open(workspace, readsLinked, mechanism);
+        roots.add(root);
+        return new WorkspaceFileSystem(root, writable);
     }
 
     private static Set<StandardOpenOption> options(StandardOpenOption... options) {
         return Set.of(options);
     }
 
-    @Test
-    void filesInsideCanBeRead() throws IOException {
-        try (SeekableByteChannel channel = fs(false).newByteChannel(workspace.resolve("a.txt"), options(StandardOpenOption.READ))) {
-            ByteBuffer buffer = ByteBuffer.allocate(16);
+    private static String read(WorkspaceFileSystem fs, Path path) throws IOException {
+        try (SeekableByteChannel channel = fs.newByteChannel(path, options(StandardOpenOption.READ))) {
+            ByteBuffer buffer = ByteBuffer.allocate(64);
             channel.read(buffer);
-            assertEquals("inside", new String(buffer.array(), 0, buffer.position()));
+            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void write(WorkspaceFileSystem fs, Path path, String text) throws IOException {
+        try (SeekableByteChannel channel = fs.newByteChannel(path, options(StandardOpenOption.WRITE,
+                StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING))) {
+            channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
         }
     }
 
     @Test
-    void dotDotAndAbsolutePathsOutsideAreRefused() {
-        WorkspaceFileSystem fs = fs(true);
+    void thisKernelHasOpenat2() throws IOException {
+        try (WorkspaceRoot root = WorkspaceRoot.open(workspace, false)) {
+            assertEquals(Mechanism.OPENAT2, root.mechanism());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void filesInsideCanBeReadAndWritten(Mechanism mechanism) throws IOException {
+        WorkspaceFileSystem fs = fs(mechanism, true);
+        assertEquals("inside", read(fs, workspace.resolve("a.txt")));
+        fs.createDirectory(workspace.resolve("d"));
+        write(fs, workspace.resolve("d/new.txt"), "new");
+        assertEquals("new", Files.readString(workspace.resolve("d/new.txt")));
+        write(fs, workspace.resolve("d/new.txt"), "x");
+        assertEquals("x", read(fs, Path.of("/d/new.txt")));
+        fs.move(workspace.resolve("d/new.txt"), workspace.resolve("moved.txt"));
+        assertThrows(java.nio.file.FileAlreadyExistsException.class,
+                () -> fs.move(workspace.resolve("moved.txt"), workspace.resolve("a.txt")));
+        fs.move(workspace.resolve("moved.txt"), workspace.resolve("a.txt"), StandardCopyOption.REPLACE_EXISTING);
+        assertEquals("x", Files.readString(workspace.resolve("a.txt")));
+        fs.delete(workspace.resolve("d"));
+        assertFalse(Files.exists(workspace.resolve("d")));
+        assertEquals(workspace.resolve("a.txt"), fs.toRealPath(Path.of("/a.txt")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void dotDotAndAbsolutePathsOutsideAreRefused(Mechanism mechanism) throws IOException {
+        WorkspaceFileSystem fs = fs(mechanism, true);
         assertThrows(NoSuchFileException.class, () -> fs.newByteChannel(workspace.resolve("../secret.txt"), options(StandardOpenOption.READ)));
         assertThrows(NoSuchFileException.class, () -> fs.newByteChannel(outside, options(StandardOpenOption.READ)));
         assertThrows(NoSuchFileException.class, () -> fs.readAttributes(Path.of("/etc/passwd"), "size"));
         assertThrows(NoSuchFileException.class, () -> fs.newDirectoryStream(temp, p -> true));
     }
 
-    @Test
-    void symlinksPointingOutsideAreNotFollowed() throws IOException {
-        WorkspaceFileSystem fs = fs(true);
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void noLinkIsFollowedNotEvenDotDotAfterALink(Mechanism mechanism) throws IOException {
+        WorkspaceFileSystem fs = fs(mechanism, true);
+        Files.createDirectories(workspace.resolve("sub"));
+        Files.createSymbolicLink(workspace.resolve("inside-link"), workspace.resolve("a.txt"));
+        Files.createSymbolicLink(workspace.resolve("sub/deep"), temp);
         assertThrows(NoSuchFileException.class, () -> fs.newByteChannel(workspace.resolve("escape"), options(StandardOpenOption.READ)));
+        assertThrows(NoSuchFileException.class, () -> fs.newByteChannel(workspace.resolve("inside-link"), options(StandardOpenOption.READ)));
         assertThrows(NoSuchFileException.class, () -> fs.toRealPath(workspace.resolve("escape")));
         assertThrows(NoSuchFileException.class, () -> fs.newByteChannel(workspace.resolve("updir/secret.txt"), options(StandardOpenOption.READ)));
+        assertThrows(NoSuchFileException.class, () -> fs.newByteChannel(workspace.resolve("sub/deep/secret.txt"), options(StandardOpenOption.READ)));
         assertThrows(NoSuchFileException.class, () -> fs.newByteChannel(workspace.resolve("updir/new.txt"),
                 options(StandardOpenOption.WRITE, StandardOpenOption.CREATE)));
-        assertThrows(NoSuchFileException.class, () -> fs.readSymbolicLink(workspace.resolve("escape")));
-        // Its attributes are the link's own, not those of the file outside.
+        assertThrows(NoSuchFileException.class, () -> fs.newByteChannel(workspace.resolve("escape"),
+                options(StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING)));
+        assertThrows(NoSuchFileException.class, () -> fs.newDirectoryStream(workspace.resolve("updir"), p -> true));
+        assertThrows(NoSuchFileException.class, () -> fs.createDirectory(workspace.resolve("updir/planted")));
+        // The link's own attributes and text are the workspace's: given, never those of the file outside.
         assertEquals(Boolean.TRUE, fs.readAttributes(workspace.resolve("escape"), "isSymbolicLink").get("isSymbolicLink"));
+        assertEquals(outside.toString(), fs.readSymbolicLink(workspace.resolve("escape")).toString());
+        assertTrue(fs.firstDenial().orElseThrow().contains("/escape"), fs.firstDenial().orElseThrow());
+        assertEquals("secret", Files.readString(outside));
+        assertFalse(Files.exists(temp.resolve("new.txt")) || Files.exists(temp.resolve("planted")));
     }
 
     @Test
-    void aReadOnlyGrantRefusesEveryChange() throws IOException {
-        WorkspaceFileSystem fs = fs(false);
+    void anOutsideLinkIsReportedAsALinkThatLeadsOutside() throws IOException {
+        WorkspaceFileSystem fs = fs(Mechanism.OPENAT2, false);
+        fs.readSymbolicLink(workspace.resolve("escape"));
+        assertEquals("the tool tried to follow /escape, a symbolic link that leads outside the workspace; the sandbox "
+                + "follows no links", fs.firstDenial().orElseThrow());
+        WorkspaceFileSystem again = fs(Mechanism.OPENAT2, false);
+        assertThrows(NoSuchFileException.class, () -> read(again, workspace.resolve("escape")));
+        assertEquals("the tool tried to reach /escape through a symbolic link; the sandbox follows no links",
+                again.firstDenial().orElseThrow());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void aReadOnlyGrantRefusesEveryChange(Mechanism mechanism) throws IOException {
+        WorkspaceFileSystem fs = fs(mechanism, false);
         Path a = workspace.resolve("a.txt");
         assertThrows(AccessDeniedException.class, () -> fs.newByteChannel(workspace.resolve("new.txt"),
                 options(StandardOpenOption.WRITE, StandardOpenOption.CREATE)));
@@ -94,25 +181,189 @@ class WorkspaceFileSystemTest {
         assertEquals("inside", Files.readString(a));
     }
 
-    @Test
-    void linksCannotBeCreatedAndRenamesStayInside() throws IOException {
-        WorkspaceFileSystem fs = fs(true);
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void linksCannotBeCreatedAndRenamesStayInside(Mechanism mechanism) throws IOException {
+        WorkspaceFileSystem fs = fs(mechanism, true);
         Path a = workspace.resolve("a.txt");
         assertThrows(AccessDeniedException.class, () -> fs.createLink(workspace.resolve("hard"), outside));
         assertThrows(AccessDeniedException.class, () -> fs.createLink(workspace.resolve("hard"), a));
         assertThrows(AccessDeniedException.class, () -> fs.createSymbolicLink(workspace.resolve("s"), outside));
-        assertThrows(NoSuchFileException.class, () -> fs.move(a, temp.resolve("stolen.txt")));
+        // A host path outside is read as the guest path it is: beneath the workspace, where it does not exist.
+        assertThrows(NoSuchFileException.class, () -> fs.move(a, temp.resolve("sub/stolen.txt")));
         assertThrows(NoSuchFileException.class, () -> fs.move(outside, workspace.resolve("brought.txt")));
         assertThrows(NoSuchFileException.class, () -> fs.move(a, workspace.resolve("updir/stolen.txt")));
+        assertThrows(NoSuchFileException.class, () -> fs.move(workspace.resolve("updir/secret.txt"), workspace.resolve("got.txt")));
         fs.move(a, workspace.resolve("b.txt"));
         assertTrue(Files.exists(workspace.resolve("b.txt")));
         assertTrue(Files.exists(outside));
+        assertFalse(Files.exists(temp.resolve("stolen.txt")));
     }
 
-    @Test
-    void theGuestRootListsTheWorkspaceNeverTheHostRoot() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void aHardLinkedFileIsNeitherWrittenNorByDefaultRead(Mechanism mechanism) throws IOException {
+        Files.createLink(workspace.resolve("hard.txt"), outside);
+        WorkspaceFileSystem fs = fs(mechanism, true);
+        Path hard = workspace.resolve("hard.txt");
+        AccessDeniedException write = assertThrows(AccessDeniedException.class, () -> write(fs, hard, "PWNED"));
+        assertEquals("'hard.txt' has other hard links; writing through it could change a file outside the workspace",
+                write.getReason());
+        assertEquals(write.getReason(), fs.firstDenial().orElseThrow());
+        assertThrows(AccessDeniedException.class, () -> fs.newByteChannel(hard, options(StandardOpenOption.APPEND)));
+        AccessDeniedException read = assertThrows(AccessDeniedException.class, () -> read(fs, hard));
+        assertTrue(read.getReason().startsWith("'hard.txt' has other hard links; reading it"), read.getReason());
+        assertThrows(AccessDeniedException.class, () -> fs.setAttribute(hard, "lastModifiedTime",
+                java.nio.file.attribute.FileTime.fromMillis(0)));
+        assertEquals("secret", Files.readString(outside));
+
+        WorkspaceFileSystem allowed = fs(mechanism, true, true);
+        assertEquals("secret", read(allowed, hard));
+        try (SeekableByteChannel channel = allowed.newByteChannel(hard, options(StandardOpenOption.READ, StandardOpenOption.WRITE))) {
+            assertThrows(AccessDeniedException.class, () -> channel.write(ByteBuffer.wrap("PWNED".getBytes())));
+        }
+        assertThrows(AccessDeniedException.class, () -> write(allowed, hard, "PWNED"));
+        assertEquals("secret", Files.readString(outside));
+        // Renaming or removing the name changes nothing outside.
+        allowed.move(hard, workspace.resolve("renamed.txt"));
+        allowed.delete(workspace.resolve("renamed.txt"));
+        assertEquals("secret", Files.readString(outside));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    @Timeout(value = 30, unit = TimeUnit.SECONDS) // a FIFO opened for reading would block this test forever
+    void pipesSocketsAndDevicesAreNotOpened(Mechanism mechanism) throws Exception {
+        Path fifo = workspace.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor());
+        Path socket = workspace.resolve("socket");
+        try (ServerSocketChannel server = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            WorkspaceFileSystem fs = fs(mechanism, true);
+            for (Path special : List.of(fifo, socket)) {
+                assertThrows(AccessDeniedException.class, () -> read(fs, special));
+                assertThrows(AccessDeniedException.class, () -> write(fs, special, "x"));
+                assertEquals(Boolean.TRUE, fs.readAttributes(special, "isOther").get("isOther"));
+            }
+            assertTrue(fs.firstDenial().orElseThrow().contains("not a regular file"), fs.firstDenial().orElseThrow());
+        }
+        boolean root = "root".equals(System.getProperty("user.name"));
+        assumeTrue(root, "creating a device node needs root");
+        Path device = workspace.resolve("null");
+        assertEquals(0, new ProcessBuilder("mknod", device.toString(), "c", "1", "3").inheritIO().start().waitFor());
+        WorkspaceFileSystem fs = fs(mechanism, true);
+        assertThrows(AccessDeniedException.class, () -> read(fs, device));
+        assertThrows(AccessDeniedException.class, () -> write(fs, device, "x"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void magicLinksAndVeryLongPathsAreRefused(Mechanism mechanism) throws IOException {
+        Files.createSymbolicLink(workspace.resolve("proc-root"), Path.of("/proc/self/root"));
+        Files.createSymbolicLink(workspace.resolve("proc-fd"), Path.of("/proc/self/fd"));
+        WorkspaceFileSystem fs = fs(mechanism, true);
+        assertThrows(NoSuchFileException.class, () -> read(fs, workspace.resolve("proc-root/etc/passwd")));
+        assertThrows(NoSuchFileException.class, () -> fs.newDirectoryStream(workspace.resolve("proc-fd"), p -> true));
+        String longName = "x".repeat(300);
+        assertThrows(FileSystemException.class, () -> read(fs, workspace.resolve(longName)));
+        String deep = String.join("/", java.util.Collections.nCopies(3000, "d"));
+        assertThrows(FileSystemException.class, () -> read(fs, workspace.resolve(deep)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void aNameFlippingBetweenAFileAndALinkOutNeverLeaksOrChangesTheOutside(Mechanism mechanism) throws Exception {
+        Path flip = workspace.resolve("flip");
+        Path outsideDir = Files.createDirectories(temp.resolve("outdir"));
+        Files.writeString(outsideDir.resolve("x"), "secret");
+        WorkspaceFileSystem fs = fs(mechanism, true);
+        Flipper flipper = new Flipper(flip, outside, outsideDir);
+        Thread thread = Thread.ofPlatform().start(flipper);
+        int served = 0;
+        try {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            while (System.nanoTime() < end) {
+                try {
+                    assertFalse(read(fs, flip).contains("secret"), "read the file outside through the link");
+                    served++;
+                } catch (IOException refused) {
+                    // refused or gone meanwhile: both fine
+                }
+                try {
+                    write(fs, flip, "PWNED");
+                } catch (IOException refused) {
+                    // refused
+                }
+                try {
+                    write(fs, flip.resolve("x"), "PWNED");
+                } catch (IOException refused) {
+                    // refused
+                }
+            }
+        } finally {
+            flipper.stop = true;
+            thread.join();
+        }
+        assertEquals("secret", Files.readString(outside));
+        assertEquals("secret", Files.readString(outsideDir.resolve("x")));
+        assertTrue(served > 0, "the regular file was never read: the race did not run");
+    }
+
+    /** Flips a name between a regular file, a link to a file outside, a directory and a link to a directory outside. */
+    private static final class Flipper implements Runnable {
+
+        private final Path name;
+        private final Path outsideFile;
+        private final Path outsideDir;
+        volatile boolean stop;
+
+        Flipper(Path name, Path outsideFile, Path outsideDir) {
+            this.name = name;
+            this.outsideFile = outsideFile;
+            this.outsideDir = outsideDir;
+        }
+
+        @Override
+        public void run() {
+            Path tmp = name.resolveSibling("flip.tmp");
+            int round = 0;
+            while (!stop) {
+                try {
+                    remove(tmp);
+                    switch (round++ % 4) {
+                        case 0 -> Files.writeString(tmp, "harmless");
+                        case 1 -> Files.createSymbolicLink(tmp, outsideFile);
+                        case 2 -> Files.writeString(Files.createDirectory(tmp).resolve("x"), "harmless");
+                        default -> Files.createSymbolicLink(tmp, outsideDir);
+                    }
+                    if (Files.isDirectory(name, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        remove(name);
+                    }
+                    Files.move(tmp, name, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    // the reader created or removed something meanwhile: go on flipping
+                }
+            }
+        }
+
+        /** Removes a file, a link or a directory with its files (never following a link). */
+        private static void remove(Path path) throws IOException {
+            if (Files.isDirectory(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                try (var entries = Files.list(path)) {
+                    for (Path entry : entries.toList()) {
+                        Files.deleteIfExists(entry);
+                    }
+                }
+            }
+            Files.deleteIfExists(path);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void theGuestRootListsTheWorkspaceNeverTheHostRoot(Mechanism mechanism) throws IOException {
         List<String> names = new ArrayList<>();
-        try (var entries = fs(false).newDirectoryStream(Path.of("/"), p -> true)) {
+        try (var entries = fs(mechanism, false).newDirectoryStream(Path.of("/"), p -> true)) {
             entries.forEach(p -> names.add(p.getFileName().toString()));
         }
         names.sort(null);
@@ -120,15 +371,16 @@ class WorkspaceFileSystemTest {
         Files.createDirectories(workspace.resolve("etc"));
         Files.writeString(workspace.resolve("etc/mine.txt"), "x");
         List<String> etc = new ArrayList<>();
-        try (var entries = fs(false).newDirectoryStream(Path.of("/etc"), p -> true)) {
+        try (var entries = fs(mechanism, false).newDirectoryStream(Path.of("/etc"), p -> true)) {
             entries.forEach(p -> etc.add(p.toString()));
         }
         assertEquals(List.of(workspace.resolve("etc/mine.txt").toString()), etc);
     }
 
-    @Test
-    void attributesFollowTheCallsOwnWrites() throws IOException {
-        WorkspaceFileSystem fs = fs(true);
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void attributesFollowTheCallsOwnWrites(Mechanism mechanism) throws IOException {
+        WorkspaceFileSystem fs = fs(mechanism, true);
         Path a = workspace.resolve("a.txt");
         assertEquals(6L, fs.readAttributes(a, "size").get("size"));
         assertEquals(Boolean.TRUE, fs.readAttributes(a, "unix:isRegularFile").get("isRegularFile"));
@@ -136,12 +388,16 @@ class WorkspaceFileSystemTest {
             channel.write(ByteBuffer.wrap(" and more".getBytes()));
         }
         assertEquals(15L, fs.readAttributes(a, "size").get("size"));
-        assertTrue(fs.readAttributes(a, "unix:ino").containsKey("ino"));
+        Object ino = fs.readAttributes(a, "unix:ino").get("ino");
+        assertEquals(Files.getAttribute(a, "unix:ino"), ino);
+        assertEquals(Files.getAttribute(a, "unix:dev"), fs.readAttributes(a, "unix:dev").get("dev"));
+        assertEquals(Files.getAttribute(a, "unix:nlink"), fs.readAttributes(a, "unix:nlink").get("nlink"));
+        assertEquals(Files.getLastModifiedTime(a), fs.readAttributes(a, "lastModifiedTime").get("lastModifiedTime"));
     }
 
     @Test
     void openFilesAreCapped() throws IOException {
-        WorkspaceFileSystem fs = fs(false);
+        WorkspaceFileSystem fs = fs(Mechanism.OPENAT2, false);
         List<SeekableByteChannel> open = new ArrayList<>();
         try {
             for (int i = 0; i < WorkspaceFileSystem.MAX_OPEN_FILES; i++) {
