@@ -3,40 +3,38 @@ package io.boxagnts.http;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.boxagnts.api.runtime.HttpContext;
-import io.boxagnts.api.runtime.RuntimeProperties;
+import io.boxagnts.api.sandbox.WorkspaceFiles;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serial;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
  * The workspace, read-only, for the UI's file browser: {@code GET /api/workspace/list?path=dir} lists a directory,
  * {@code GET /api/workspace/file?path=file} previews a file (text up to {@link #MAX_PREVIEW_BYTES}). Paths are
- * relative to the workspace; nothing outside it is shown, and no link is followed out of it.
+ * relative to the workspace. The files are read through the sandbox's {@link WorkspaceFiles}, so the browser keeps the
+ * tools' boundary (decision 0011): nothing outside, no link followed, no pipe or device opened, no file with other hard
+ * links shown unless the sandbox allows reading those.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardContextSelect(HttpContext.SELECT)
@@ -48,16 +46,11 @@ public final class WorkspaceServlet extends HttpServlet {
     static final int MAX_PREVIEW_BYTES = 512 << 10;
     static final int MAX_ENTRIES = 5000;
 
-    private final transient Path root;
+    private final transient WorkspaceFiles files;
 
     @Activate
-    public WorkspaceServlet(BundleContext context) throws IOException {
-        String workspace = context.getProperty(RuntimeProperties.WORKSPACE);
-        this.root = Path.of(workspace == null ? "." : workspace).toRealPath();
-    }
-
-    WorkspaceServlet(Path root) throws IOException {
-        this.root = root.toRealPath();
+    public WorkspaceServlet(@Reference WorkspaceFiles files) {
+        this.files = files;
     }
 
     @Override
@@ -66,101 +59,72 @@ public final class WorkspaceServlet extends HttpServlet {
         String relative = "";
         try {
             relative = Objects.requireNonNullElse(Requests.query(request.getQueryString(), "path"), "");
-            Path target = resolve(relative);
             if ("/list".equals(action)) {
-                JsonResponses.send(response, 200, list(target));
+                JsonResponses.send(response, 200, list(relative));
             } else if ("/file".equals(action)) {
-                JsonResponses.send(response, 200, preview(target));
+                JsonResponses.send(response, 200, preview(relative));
             } else {
                 JsonResponses.error(response, 404, "NOT_FOUND",
                         "GET /api/workspace/list?path=DIR or /api/workspace/file?path=FILE");
             }
         } catch (NoSuchFileException e) {
             JsonResponses.error(response, 404, "NOT_FOUND", "'" + relative + "' does not exist in the workspace");
+        } catch (NotDirectoryException e) {
+            JsonResponses.error(response, 400, "INVALID_INPUT", "'" + relative + "' is not a directory");
         } catch (IllegalArgumentException e) {
             JsonResponses.error(response, 400, "INVALID_INPUT", e.getMessage());
-        } catch (SecurityException e) {
-            JsonResponses.error(response, 403, "FORBIDDEN", e.getMessage());
-        } catch (FileSystemException e) { // too long a name, not a directory, no permission...
+        } catch (AccessDeniedException e) {
+            JsonResponses.error(response, 403, "FORBIDDEN", Objects.requireNonNullElse(e.getReason(),
+                    "'" + relative + "' may not be read"));
+        } catch (FileSystemException e) { // too long a name, no permission...
             JsonResponses.error(response, 400, "INVALID_INPUT", "'" + relative + "' cannot be read: "
                     + Objects.requireNonNullElse(e.getReason(), e.getClass().getSimpleName()));
         }
     }
 
-    /** The real file for a workspace path; outside the workspace, or through a link that leads out, is refused. */
-    Path resolve(String relative) throws IOException {
-        Path path;
-        try {
-            path = root.resolve(relative.startsWith("/") ? relative.substring(1) : relative).normalize();
-        } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("'" + relative + "' is not a valid path");
-        }
-        if (!path.startsWith(root)) {
-            throw new SecurityException("'" + relative + "' lies outside the workspace");
-        }
-        Path real = path.toRealPath();
-        if (!real.startsWith(root)) {
-            throw new SecurityException("'" + relative + "' is a link that leads outside the workspace");
-        }
-        return real;
-    }
-
-    private JsonObject list(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("'" + relative(dir) + "' is not a directory");
-        }
+    private JsonObject list(String dir) throws IOException {
+        WorkspaceFiles.Listing listing = files.list(dir, MAX_ENTRIES);
+        String base = path(dir);
         List<JsonObject> entries = new ArrayList<>();
-        boolean truncated = false;
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-            for (Path child : children) {
-                if (entries.size() == MAX_ENTRIES) {
-                    truncated = true;
-                    break;
-                }
-                entries.add(entry(child));
-            }
+        for (WorkspaceFiles.Entry child : listing.entries()) {
+            JsonObject entry = new JsonObject();
+            entry.addProperty("name", child.name());
+            entry.addProperty("path", base.isEmpty() ? child.name() : base + "/" + child.name());
+            entry.addProperty("type", child.type());
+            entry.addProperty("size", child.size());
+            entry.addProperty("modified", child.modified().toString());
+            entries.add(entry);
         }
         entries.sort(Comparator.<JsonObject, Boolean>comparing(e -> !e.get("type").getAsString().equals("dir"))
                 .thenComparing(e -> e.get("name").getAsString()));
         JsonArray array = new JsonArray();
         entries.forEach(array::add);
         JsonObject body = new JsonObject();
-        body.addProperty("path", relative(dir));
+        body.addProperty("path", base);
         body.add("entries", array);
-        body.addProperty("truncated", truncated);
+        body.addProperty("truncated", listing.truncated());
         return body;
     }
 
-    private JsonObject entry(Path child) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        JsonObject entry = new JsonObject();
-        entry.addProperty("name", child.getFileName().toString());
-        entry.addProperty("path", relative(child));
-        entry.addProperty("type", attributes.isSymbolicLink() ? "link" : attributes.isDirectory() ? "dir" : "file");
-        entry.addProperty("size", attributes.size());
-        entry.addProperty("modified", attributes.lastModifiedTime().toInstant().toString());
-        return entry;
-    }
-
-    private JsonObject preview(Path file) throws IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("'" + relative(file) + "' is not a file");
-        }
-        long size = Files.size(file);
-        byte[] head;
-        try (InputStream in = Files.newInputStream(file)) {
-            head = in.readNBytes(MAX_PREVIEW_BYTES);
-        }
+    private JsonObject preview(String file) throws IOException {
+        WorkspaceFiles.Head head = files.read(file, MAX_PREVIEW_BYTES);
+        byte[] bytes = head.bytes();
         JsonObject body = new JsonObject();
-        body.addProperty("path", relative(file));
-        body.addProperty("size", size);
-        String text = text(head, size > head.length);
+        body.addProperty("path", path(file));
+        body.addProperty("size", head.size());
+        String text = text(bytes, head.size() > bytes.length);
         body.addProperty("binary", text == null);
-        body.addProperty("truncated", size > head.length);
+        body.addProperty("truncated", head.size() > bytes.length);
         if (text != null) {
             body.addProperty("text", text);
         }
         return body;
+    }
+
+    /** A workspace path as the UI shows it: relative, normalised, "" for the root (valid: the files read it first). */
+    static String path(String relative) {
+        String normal = Path.of(relative.startsWith("/") ? relative.substring(1) : relative).normalize().toString();
+        return normal.equals(".") ? "" : normal;
     }
 
     /** The bytes as UTF-8 text, or null for binary content (a NUL byte, or not UTF-8). */
@@ -185,9 +149,5 @@ public final class WorkspaceServlet extends HttpServlet {
         } catch (CharacterCodingException e) {
             return null;
         }
-    }
-
-    private String relative(Path path) {
-        return root.relativize(path).toString();
     }
 }

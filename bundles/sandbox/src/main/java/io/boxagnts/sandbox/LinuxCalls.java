@@ -200,6 +200,11 @@ final class LinuxCalls {
         return statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
     }
 
+    /** statx of a name in an open directory, not following it if it is a link. */
+    static Stat lstatAt(int dirfd, String name) throws Errno {
+        return statx(dirfd, name, AT_SYMLINK_NOFOLLOW);
+    }
+
     private static Stat statx(int dirfd, String path, int flags) throws Errno {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(256, 8);

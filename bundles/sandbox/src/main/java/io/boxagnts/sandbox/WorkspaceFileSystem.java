@@ -309,11 +309,7 @@ final class WorkspaceFileSystem implements FileSystem {
     }
 
     private AccessDeniedException linkedDenial(Path path, boolean writes) {
-        String name = guestName(path).substring(1);
-        String message = writes
-                ? "'" + name + "' has other hard links; writing through it could change a file outside the workspace"
-                : "'" + name + "' has other hard links; reading it could reveal a file outside the workspace (an "
-                        + "administrator may allow it: the sandbox setting readMultiplyLinkedFiles)";
+        String message = WorkspaceRoot.linkedMessage(guestName(path).substring(1), writes);
         firstDenial.compareAndSet(null, message);
         return new AccessDeniedException(path.toString(), null, message);
     }

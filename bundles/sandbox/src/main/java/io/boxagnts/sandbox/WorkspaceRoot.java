@@ -192,6 +192,14 @@ final class WorkspaceRoot implements AutoCloseable {
         }
     }
 
+    /** Why a regular file with other hard links is not written, or not read: it may be a file outside. */
+    static String linkedMessage(String name, boolean writes) {
+        return writes
+                ? "'" + name + "' has other hard links; writing through it could change a file outside the workspace"
+                : "'" + name + "' has other hard links; reading it could reveal a file outside the workspace (an "
+                        + "administrator may allow it: the sandbox setting readMultiplyLinkedFiles)";
+    }
+
     /** The kernel's own name for an open descriptor: opening it reopens that very file, without a path lookup. */
     static Path procPath(int fd) {
         return PROC_FDS.resolve(Integer.toString(fd));
