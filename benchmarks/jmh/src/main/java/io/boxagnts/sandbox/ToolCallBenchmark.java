@@ -48,6 +48,7 @@ public class ToolCallBenchmark {
     private ScheduledExecutorService watchdog;
     private WasmTool echo;
     private Path root;
+    private WorkspaceRoot workspaceRoot;
 
     @Setup
     public void setUp() throws IOException {
@@ -57,7 +58,8 @@ public class ToolCallBenchmark {
         watchdog = Executors.newSingleThreadScheduledExecutor();
         root = Files.createTempDirectory("bench-ws").toRealPath();
         byte[] module = Files.readAllBytes(Path.of(System.getProperty("boxagnts.bench.wasm"), "echo.wasm"));
-        SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine), root,
+        workspaceRoot = WorkspaceRoot.open(root, false);
+        SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine), workspaceRoot,
                 new Semaphore(4), watchdog);
         ToolPermissions permissions = workspace.equals("read") ? ToolPermissions.READ : ToolPermissions.NONE;
         echo = new WasmTool(new ToolSpec("echo", "", null, permissions, ToolLimits.DEFAULT, "1"), module, runtime);
@@ -70,6 +72,7 @@ public class ToolCallBenchmark {
     public void tearDown() throws IOException {
         watchdog.shutdownNow();
         engine.close(true);
+        workspaceRoot.close();
         Files.deleteIfExists(root);
     }
 
