@@ -2,10 +2,13 @@ package io.boxagnts.agent;
 
 import io.boxagnts.api.agent.AgentEvent;
 import io.boxagnts.api.agent.AgentService;
+import io.boxagnts.api.agent.ModelUnavailableException;
 import io.boxagnts.api.agent.TurnRequest;
+import io.boxagnts.api.model.ModelDiscovery;
 import io.boxagnts.api.model.ModelException;
 import io.boxagnts.api.model.ModelInfo;
 import io.boxagnts.api.model.ModelProvider;
+import io.boxagnts.api.model.ModelServer;
 import io.boxagnts.api.runtime.RuntimeProperties;
 import io.boxagnts.api.session.SessionStore;
 import io.boxagnts.api.tool.ToolRegistry;
@@ -17,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +35,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -48,7 +53,8 @@ public final class AgentComponent implements AgentService {
         @AttributeDefinition(description = "Seconds an approval request waits before it counts as denied")
         long approvalTimeoutSeconds() default 300;
 
-        @AttributeDefinition(description = "Context window assumed when the provider does not tell, in tokens")
+        @AttributeDefinition(description = "Context window assumed when the server does not tell (cloud APIs do "
+                + "not; local servers do), in tokens")
         int contextTokens() default 32_768;
     }
 
@@ -62,6 +68,12 @@ public final class AgentComponent implements AgentService {
     private final List<ModelProvider> localProviders = new CopyOnWriteArrayList<>();
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<ApprovalGate.Answer>> approvals = new ConcurrentHashMap<>();
+    /** What the token estimate learnt from each model's servers, by provider and model. */
+    private final Map<String, TokenEstimate> estimates = new ConcurrentHashMap<>();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ModelDiscovery discovery;
 
     @Activate
     public AgentComponent(BundleContext context, @Reference ToolRegistry tools, @Reference SessionStore sessions,
@@ -94,12 +106,16 @@ public final class AgentComponent implements AgentService {
         Permissions permissions = new Permissions(mode(request.mode()), Set.copyOf(request.allow()),
                 Set.copyOf(request.deny()));
         ModelProvider provider = provider(request.providerId());
-        String model = model(provider, request.model());
+        ModelInfo model = model(provider, request.model());
         if (running.putIfAbsent(sessionId, Thread.currentThread()) != null) {
             throw new IllegalStateException("session " + sessionId + " already has a turn running; cancel it first");
         }
         try {
-            AgentLoop loop = new AgentLoop(provider, model, tools, sessions, settings, Clock.systemUTC(), workspace);
+            AgentLoop.Context context = new AgentLoop.Context(model.contextWindow() > 0 ? model.contextWindow()
+                    : settings.contextTokens(), estimates.computeIfAbsent(provider.id() + "\u0000" + model.id(),
+                            key -> new TokenEstimate()));
+            AgentLoop loop = new AgentLoop(provider, model.id(), context, tools, sessions, settings, Clock.systemUTC(),
+                    workspace);
             return loop.turn(sessionId, systemPrompt(), request.text(), permissions, this::approve, sink);
         } finally {
             running.remove(sessionId);
@@ -149,29 +165,70 @@ public final class AgentComponent implements AgentService {
         };
     }
 
+    /**
+     * The provider the turn asks for, or the default: the first local server that answered discovery's last probe,
+     * else any provider. When there is none, discovery looks again at once (a server may have been started since).
+     */
     private ModelProvider provider(String id) {
-        List<ModelProvider> available = List.copyOf(providers);
         if (id.isEmpty()) {
-            if (available.isEmpty()) {
-                throw new IllegalArgumentException("no model provider is available: start a local model server "
-                        + "(Ollama, llama.cpp, LM Studio or vLLM on its default port) or start BoxAgnts with "
-                        + "--model-url");
+            ModelProvider chosen = defaultProvider();
+            ModelDiscovery current = discovery;
+            if (chosen == null && current != null) {
+                current.rediscover();
+                chosen = defaultProvider();
             }
-            return localProviders.isEmpty() ? available.get(0) : localProviders.get(0);
+            if (chosen == null) {
+                throw new ModelUnavailableException(NO_MODEL, null);
+            }
+            return chosen;
         }
+        List<ModelProvider> available = List.copyOf(providers);
         return available.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow(() ->
                 new IllegalArgumentException("no model provider '" + id + "'; available: "
                         + available.stream().map(ModelProvider::id).toList()));
     }
 
-    private static String model(ModelProvider provider, String model) {
-        if (!model.isEmpty()) {
-            return model;
+    static final String NO_MODEL = "no model provider is available: start a local model server (Ollama, llama.cpp, "
+            + "LM Studio or vLLM on its default port; it is found by itself) or add a provider on the Models screen";
+
+    private ModelProvider defaultProvider() {
+        ModelDiscovery current = discovery;
+        List<ModelProvider> local = List.copyOf(localProviders);
+        if (current != null) {
+            for (ModelServer server : current.servers()) {
+                if (server.reachable()) {
+                    Optional<ModelProvider> match = local.stream().filter(p -> p.id().equals(server.providerId()))
+                            .findFirst();
+                    if (match.isPresent()) {
+                        return match.get();
+                    }
+                }
+            }
         }
+        List<ModelProvider> configured = providers.stream().filter(p -> !local.contains(p)).toList();
+        return !configured.isEmpty() ? configured.get(0) : local.isEmpty() ? null : local.get(0);
+    }
+
+    /**
+     * The model with its limits; asking for them also proves the server answers, so that a turn against a server
+     * that is down fails at once (503), before anything is logged.
+     */
+    private static ModelInfo model(ModelProvider provider, String model) {
         try {
-            return provider.models().stream().map(ModelInfo::id).findFirst().orElseThrow(() ->
-                    new IllegalArgumentException(provider.id() + " offers no model; load or pull one first"));
+            if (!model.isEmpty()) {
+                // a model the server does not list may still be served (aliases, gateways): its limits are unknown
+                return provider.model(model).orElse(new ModelInfo(provider.id(), model, 0));
+            }
+            return provider.models().stream().findFirst().orElseThrow(() ->
+                    new ModelUnavailableException(provider.id() + " offers no model; load or pull one first", null));
         } catch (ModelException e) {
+            if (e.kind() == ModelException.Kind.CONNECTION_REFUSED || e.kind() == ModelException.Kind.TIMEOUT
+                    || e.kind() == ModelException.Kind.SERVER_ERROR || e.kind() == ModelException.Kind.RATE_LIMITED) {
+                throw new ModelUnavailableException(e.getMessage(), e);
+            }
+            if (!model.isEmpty()) {
+                return new ModelInfo(provider.id(), model, 0); // it may still serve the model it was asked for
+            }
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }

@@ -55,11 +55,21 @@ final class AgentLoop {
         static final Settings DEFAULT = new Settings(25, 3, Duration.ofMinutes(5), 32_768);
     }
 
+    /** A request as it is sent, with its estimated size. */
+    private record Prompt(List<ChatMessage> messages, int tokens) {}
+
     private static final String SUMMARISE = "Summarise this conversation between a user and a coding agent in at "
             + "most 200 words: what the user wants, what was done (files read and changed), and what is left open.";
 
+    /**
+     * What is known of the model's context: its window in tokens, and the estimate of tokens that learns from the
+     * server's counts (shared by the turns on this model).
+     */
+    record Context(int windowTokens, TokenEstimate estimate) {}
+
     private final ModelProvider provider;
     private final String model;
+    private final Context context;
     private final ToolRegistry tools;
     private final SessionStore sessions;
     private final Settings settings;
@@ -68,8 +78,15 @@ final class AgentLoop {
 
     AgentLoop(ModelProvider provider, String model, ToolRegistry tools, SessionStore sessions, Settings settings,
             Clock clock, Path workspace) {
+        this(provider, model, new Context(settings.contextTokens(), new TokenEstimate()), tools, sessions, settings,
+                clock, workspace);
+    }
+
+    AgentLoop(ModelProvider provider, String model, Context context, ToolRegistry tools, SessionStore sessions,
+            Settings settings, Clock clock, Path workspace) {
         this.provider = provider;
         this.model = model;
+        this.context = context;
         this.tools = tools;
         this.sessions = sessions;
         this.settings = settings;
@@ -94,6 +111,7 @@ final class AgentLoop {
         }
         boolean interrupted = Thread.interrupted(); // the log must still be written when a turn was cancelled
         try {
+            turn.keepPartialText();
             turn.record(new AgentEvent.TurnFinished(sessionId, clock.instant(), reason, turn.usage,
                     Duration.ofNanos(System.nanoTime() - started).toMillis()));
         } finally {
@@ -115,7 +133,12 @@ final class AgentLoop {
         /** The session's log as it stands: read once when the turn starts, then kept in step with every append. */
         final List<AgentEvent> log;
         Usage usage = Usage.NONE;
-        boolean toldAboutContext;
+        boolean toldAboutDropped;
+        boolean summarised;
+        final Set<String> toldAboutCuts = new HashSet<>();
+        /** The text of the current step as it streams; logged whole when the step ends, or what came when it fails. */
+        final StringBuilder partial = new StringBuilder();
+        long streamedChunks;
         /** Tools the user approved for the rest of the session, in this turn or an earlier one. */
         final Set<String> approvedForSession;
         /** What the calls of the current step changed, by call id; recorded after each call's end. */
@@ -135,35 +158,57 @@ final class AgentLoop {
 
         StopReason run(String systemPrompt) throws IOException, InterruptedException {
             List<RegisteredTool> offered = tools.tools().stream().filter(t -> permissions.offers(t.spec())).toList();
-            List<ToolDefinition> definitions = offered.stream().map(t -> new ToolDefinition(t.spec().name(),
-                    t.spec().description(), t.spec().inputSchema())).toList();
+            ContextBudget budget = new ContextBudget(context.windowTokens(), context.estimate());
+            List<ToolDefinition> definitions = offered.stream().map(t -> budget.compactTools()
+                    ? ToolDefinitions.compact(t.spec()) : ToolDefinitions.full(t.spec())).toList();
+            boolean rejectedOnce = false;
             for (int step = 0; step < settings.maxSteps(); step++) {
-                List<ChatMessage> history = ContextWindow.fit(History.messages(log),
-                        settings.contextTokens(), this::tellOnceAboutContext);
-                if (ContextWindow.size(history) > ContextWindow.budget(settings.contextTokens())) {
-                    history = summarise(history);
+                Prompt prompt = prompt(budget, systemPrompt, definitions);
+                if (prompt == null) {
+                    return StopReason.ERROR; // told why; nothing was sent
                 }
-                List<ChatMessage> messages = new ArrayList<>();
-                messages.add(ChatMessage.system(systemPrompt));
-                messages.addAll(history);
                 ChatResponse response;
+                partial.setLength(0);
+                streamedChunks = 0;
                 try {
-                    response = provider.chat(new ChatRequest(model, messages, definitions, 0),
+                    response = provider.chat(new ChatRequest(model, prompt.messages(), definitions, 0),
                             delta -> live(delta));
                 } catch (ModelException e) {
+                    usage = usage.plus(new Usage(e.usage().inputTokens() > 0 ? e.usage().inputTokens() : prompt.tokens(),
+                            Math.max(e.usage().outputTokens(), streamedChunks)));
                     if (e.kind() == ModelException.Kind.CANCELLED || Thread.currentThread().isInterrupted()) {
                         return StopReason.CANCELLED;
                     }
+                    if (e.kind() == ModelException.Kind.CONTEXT_LENGTH_EXCEEDED && !rejectedOnce && partial.isEmpty()) {
+                        // the estimate was too low for this model's tokenizer: learn from the server and fit again
+                        rejectedOnce = true;
+                        context.estimate().learnFromRejection(e.getMessage(), prompt.tokens());
+                        step--;
+                        continue;
+                    }
+                    keepPartialText();
                     record(new AgentEvent.Error(sessionId, clock.instant(), e.getMessage()));
                     return StopReason.ERROR;
                 }
+                partial.setLength(0);
                 usage = usage.plus(response.usage());
+                context.estimate().learn(response.usage().inputTokens(), prompt.tokens());
+                record(new AgentEvent.ContextUsage(sessionId, clock.instant(), budget.window(),
+                        response.usage().inputTokens() > 0 ? (int) Math.min(Integer.MAX_VALUE,
+                                response.usage().inputTokens()) : prompt.tokens(), budget.compactTools()));
                 if (!response.message().text().isEmpty()) {
                     record(new AgentEvent.TextDelta(sessionId, clock.instant(), response.message().text()), false);
                 }
                 List<ToolCall> calls = response.message().toolCalls();
                 if (Thread.currentThread().isInterrupted()) {
                     return StopReason.CANCELLED; // stopped while the model answered: run none of its calls
+                }
+                if (response.finishReason() == ChatResponse.FinishReason.LENGTH) {
+                    // cut at the output limit: a half-written tool call is not run
+                    notice("The answer was cut off at the model's output token limit"
+                            + (calls.isEmpty() ? "." : "; its unfinished tool calls were not run.")
+                            + " Ask it to continue, or for a shorter answer.");
+                    return StopReason.MAX_TOKENS;
                 }
                 if (calls.isEmpty()) {
                     return StopReason.COMPLETED;
@@ -180,16 +225,63 @@ final class AgentLoop {
         }
 
         /**
-         * Still too long once old tool outputs are gone: the model summarises everything before the current request,
-         * the summary goes to the log (so it is done once), and the user is told.
+         * The request of this step, fitted into the context window (see {@link ContextBudget}); null when even the
+         * system prompt and the tool definitions leave no room, after telling the user.
          */
-        private List<ChatMessage> summarise(List<ChatMessage> history) throws IOException {
+        private Prompt prompt(ContextBudget budget, String systemPrompt, List<ToolDefinition> definitions)
+                throws IOException {
+            TokenEstimate estimate = context.estimate();
+            ChatMessage system = ChatMessage.system(systemPrompt);
+            int fixed = estimate.message(system) + estimate.tools(definitions);
+            int room = budget.promptLimit() - fixed;
+            List<ChatMessage> history = History.messages(log, budget.toolOutputChars());
+            int[] dropped = {0};
+            history = budget.dropOldToolOutputs(history, room, dropped);
+            if (estimate.messages(history) > room && !summarised) {
+                summarised = true;
+                if (summarise(history, budget)) {
+                    history = budget.dropOldToolOutputs(History.messages(log, budget.toolOutputChars()), room, dropped);
+                }
+            }
+            if (dropped[0] > 0 && !toldAboutDropped) {
+                toldAboutDropped = true;
+                notice("The conversation outgrew the model's context window: the outputs of " + dropped[0]
+                        + " older tool calls were left out.");
+            }
+            if (estimate.messages(history) > room) {
+                ContextBudget.Cut cut = budget.cut(history, room);
+                history = cut.history();
+                for (String message : cut.notices()) {
+                    if (toldAboutCuts.add(message.substring(0, Math.min(40, message.length())))) {
+                        notice(message);
+                    }
+                }
+            }
+            int tokens = fixed + estimate.messages(history);
+            if (tokens > budget.promptLimit()) {
+                tell("This request cannot fit into the model's context window of " + budget.window() + " tokens: the "
+                        + "system prompt and the tool definitions alone take about " + fixed + " tokens, and "
+                        + budget.answerRoom() + " are kept for the answer. Use a model or server setting with a larger "
+                        + "context (e.g. llama-server -c 8192, or num_ctx in Ollama), or a shorter AGENTS.md.");
+                return null;
+            }
+            List<ChatMessage> messages = new ArrayList<>();
+            messages.add(system);
+            messages.addAll(history);
+            return new Prompt(messages, tokens);
+        }
+
+        /**
+         * Still too long once old tool outputs are gone: the model summarises everything before the current request,
+         * the summary goes to the log (so it is done once), and the user is told. Answers whether it did.
+         */
+        private boolean summarise(List<ChatMessage> history, ContextBudget budget) throws IOException {
             int lastUser = history.size() - 1;
             while (lastUser > 0 && history.get(lastUser).role() != ChatMessage.Role.USER) {
                 lastUser--;
             }
-            if (lastUser <= 0) {
-                return history; // nothing before the current request to summarise
+            if (lastUser <= 0 || lastUser <= 2 && history.get(0).text().startsWith(History.SUMMARY_PREFIX)) {
+                return false; // nothing before the current request to summarise, or only the last summary
             }
             StringBuilder transcript = new StringBuilder();
             for (ChatMessage message : history.subList(0, lastUser)) {
@@ -198,21 +290,33 @@ final class AgentLoop {
                 message.toolCalls().forEach(c -> transcript.append(" [calls ").append(c.name()).append(']'));
                 transcript.append('\n');
             }
-            String budgeted = transcript.length() > ContextWindow.budget(settings.contextTokens()) / 2
-                    ? transcript.substring(transcript.length() - (int) (ContextWindow.budget(settings.contextTokens()) / 2))
+            // the summary request must fit too: the window less its instruction and the summary's own room
+            int chars = context.estimate().chars(budget.window() - 512 - context.estimate().text(SUMMARISE) - 64);
+            String budgeted = transcript.length() > chars ? transcript.substring(transcript.length() - chars)
                     : transcript.toString();
             ChatResponse summary;
             try {
                 summary = provider.chat(new ChatRequest(model, List.of(ChatMessage.system(SUMMARISE),
                         ChatMessage.user(budgeted)), List.of(), 512), delta -> { });
             } catch (ModelException e) {
-                tell("The conversation is too long for the model and could not be summarised: " + e.getMessage());
-                return history;
+                usage = usage.plus(e.usage());
+                notice("The conversation is too long for the model and could not be summarised (" + e.getMessage()
+                        + "); older parts are cut instead.");
+                return false;
             }
             usage = usage.plus(summary.usage());
             record(new AgentEvent.ContextSummary(sessionId, clock.instant(), summary.message().text()));
-            tell("The conversation outgrew the model's context window: the earlier part was summarised.");
-            return History.messages(log);
+            notice("The conversation outgrew the model's context window: the earlier part was summarised.");
+            return true;
+        }
+
+        /** Text the model streamed in a step that did not finish: kept in the session (a cancelled turn's answer). */
+        void keepPartialText() throws IOException {
+            if (!partial.isEmpty()) {
+                String text = partial.toString();
+                partial.setLength(0);
+                record(new AgentEvent.TextDelta(sessionId, clock.instant(), text), false);
+            }
         }
 
         /** Starts, approves and runs the step's calls; independent calls run in parallel. True when a loop shows. */
@@ -338,16 +442,16 @@ final class AgentLoop {
         }
 
         private void live(ChatDelta delta) {
+            streamedChunks++;
             if (delta instanceof ChatDelta.Text text) {
+                partial.append(text.text());
                 sink.accept(new AgentEvent.TextDelta(sessionId, clock.instant(), text.text()));
             }
         }
 
-        private void tellOnceAboutContext(String message) {
-            if (!toldAboutContext) {
-                toldAboutContext = true;
-                tell(message);
-            }
+        /** Something the user should know that is not a failure, in the log and live. */
+        private void notice(String message) throws IOException {
+            record(new AgentEvent.Notice(sessionId, clock.instant(), message));
         }
 
         /** Something the user must read, in the log and live. */

@@ -16,6 +16,14 @@ final class History {
     private History() {}
 
     static List<ChatMessage> messages(List<AgentEvent> events) {
+        return messages(events, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The conversation, each tool output capped to {@code toolOutputChars} (with a note saying how to get the rest);
+     * the text of a turn the user stopped ends with a note saying so.
+     */
+    static List<ChatMessage> messages(List<AgentEvent> events, int toolOutputChars) {
         List<ChatMessage> messages = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         List<ToolCall> calls = new ArrayList<>();
@@ -30,9 +38,15 @@ final class History {
                         calls.add(new ToolCall(started.callId(), started.tool(), started.arguments()));
                 case AgentEvent.ToolCallFinished finished -> {
                     flush(messages, text, calls);
-                    messages.add(ChatMessage.toolResult(finished.callId(), ToolResults.forModel(finished)));
+                    messages.add(ChatMessage.toolResult(finished.callId(),
+                            ContextBudget.capToolOutput(ToolResults.forModel(finished), toolOutputChars)));
                 }
-                case AgentEvent.TurnFinished turn -> flush(messages, text, calls);
+                case AgentEvent.TurnFinished turn -> {
+                    if (turn.reason() == AgentEvent.StopReason.CANCELLED && text.length() > 0) {
+                        text.append(CANCELLED_MARK);
+                    }
+                    flush(messages, text, calls);
+                }
                 case AgentEvent.ContextSummary summary -> {
                     flush(messages, text, calls);
                     summarise(messages, summary.text());
@@ -58,6 +72,8 @@ final class History {
         messages.add(ChatMessage.assistant("Understood.", List.of())); // keeps user and assistant turns alternating
         messages.addAll(kept);
     }
+
+    static final String CANCELLED_MARK = "\n[the user stopped this answer here]";
 
     static final String SUMMARY_PREFIX = "[Summary of the earlier conversation]\n";
 

@@ -55,9 +55,17 @@ class AgentLoopTest {
     static final class ScriptedModel implements ModelProvider {
         final Deque<Function<ChatRequest, ChatResponse>> script = new ArrayDeque<>();
         final List<ChatRequest> requests = new CopyOnWriteArrayList<>();
+        /** Failures by position in the script: these deltas stream, then the call fails. */
+        final java.util.Map<Integer, java.util.Map.Entry<List<String>, ModelException>> failures = new java.util.HashMap<>();
 
         ScriptedModel then(Function<ChatRequest, ChatResponse> step) {
             script.add(step);
+            return this;
+        }
+
+        ScriptedModel thenFail(ModelException failure, String... streamed) {
+            failures.put(script.size(), java.util.Map.entry(List.of(streamed), failure));
+            script.add(r -> null);
             return this;
         }
 
@@ -76,6 +84,12 @@ class AgentLoopTest {
             requests.add(request);
             if (Thread.currentThread().isInterrupted()) {
                 throw new ModelException(ModelException.Kind.CANCELLED, "cancelled");
+            }
+            var failure = failures.remove(requests.size() - 1);
+            if (failure != null) {
+                script.poll();
+                failure.getKey().forEach(t -> listener.onDelta(new ChatDelta.Text(t)));
+                throw failure.getValue();
             }
             ChatResponse response = script.isEmpty() ? text("(script exhausted)") : script.poll().apply(request);
             for (String word : response.message().text().split("(?<= )")) {
@@ -167,11 +181,11 @@ class AgentLoopTest {
     void aPlainAnswerStreamsAndIsLoggedOnce() throws Exception {
         ScriptedModel model = new ScriptedModel().then(r -> text("All good here."));
         assertEquals(StopReason.COMPLETED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, grep));
-        assertEquals(List.of(AgentEvent.UserMessage.class, AgentEvent.TextDelta.class, AgentEvent.TurnFinished.class),
-                logged());
-        assertEquals("All good here.", ((AgentEvent.TextDelta) sessions.events(session).get(1)).text());
+        assertEquals(List.of(AgentEvent.UserMessage.class, AgentEvent.ContextUsage.class, AgentEvent.TextDelta.class,
+                AgentEvent.TurnFinished.class), logged());
+        assertEquals("All good here.", ((AgentEvent.TextDelta) sessions.events(session).get(2)).text());
         assertEquals(3, live.stream().filter(e -> e instanceof AgentEvent.TextDelta).count(), "live deltas");
-        AgentEvent.TurnFinished end = (AgentEvent.TurnFinished) sessions.events(session).get(2);
+        AgentEvent.TurnFinished end = (AgentEvent.TurnFinished) sessions.events(session).get(3);
         assertEquals(new Usage(10, 2), end.usage());
     }
 
@@ -355,14 +369,143 @@ class AgentLoopTest {
         ScriptedModel model = new ScriptedModel()
                 .then(r -> calls(new ToolCall("c1", "read_file", "{\"path\":\"a\"}")))
                 .then(r -> calls(new ToolCall("c2", "read_file", "{\"path\":\"b\"}")))
+                .then(r -> calls(new ToolCall("c3", "read_file", "{\"path\":\"c\"}")))
                 .then(r -> text("done"));
-        AgentLoop.Settings small = new AgentLoop.Settings(10, 3, Duration.ofSeconds(1), 8_000);
+        AgentLoop.Settings small = new AgentLoop.Settings(10, 3, Duration.ofSeconds(1), 5_000);
         assertEquals(StopReason.COMPLETED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, "read", small, big));
-        List<ChatMessage> last = model.requests.get(2).messages();
-        assertEquals(ContextWindow.DROPPED, last.stream().filter(m -> m.role() == ChatMessage.Role.TOOL)
+        List<ChatMessage> last = model.requests.get(3).messages();
+        assertEquals(ContextBudget.DROPPED, last.stream().filter(m -> m.role() == ChatMessage.Role.TOOL)
                 .findFirst().orElseThrow().text());
-        assertTrue(sessions.events(session).stream().anyMatch(e -> e instanceof AgentEvent.Error error
-                && error.message().contains("context window")));
+        assertTrue(sessions.events(session).stream().anyMatch(e -> e instanceof AgentEvent.Notice notice
+                && notice.message().contains("older tool calls were left out")));
         assertFalse(live.isEmpty());
+        model.requests.forEach(r -> assertFits(r, 5_000));
+    }
+
+    /** The request, as estimated, leaves the answer its room in the window. */
+    private static void assertFits(ChatRequest request, int window) {
+        TokenEstimate estimate = new TokenEstimate();
+        int tokens = estimate.messages(request.messages()) + estimate.tools(request.tools());
+        assertTrue(tokens <= new ContextBudget(window, estimate).promptLimit(), tokens + " tokens do not fit " + window);
+    }
+
+    private static final AgentLoop.Settings SMALL = new AgentLoop.Settings(10, 3, Duration.ofSeconds(1), 4_096);
+
+    @Test
+    void anOversizedMessageIsCutWithANoticeAndDoesNotPoisonTheNextTurn() throws Exception {
+        String huge = "start of the log\n" + "2026-11-24 ERROR something failed at line 42\n".repeat(700)
+                + "what went wrong?";
+        ScriptedModel model = new ScriptedModel().then(r -> text("Line 42 fails."))
+                .then(r -> text("The user sent a long error log; line 42 fails.")).then(r -> text("You are welcome."));
+        assertEquals(StopReason.COMPLETED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, huge, SMALL, grep));
+        assertEquals(StopReason.COMPLETED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, "thanks", SMALL, grep));
+        model.requests.forEach(r -> assertFits(r, 4_096));
+        String sent = model.requests.get(0).messages().get(1).text();
+        assertTrue(sent.startsWith("start of the log") && sent.endsWith("what went wrong?") && sent.contains("left out"),
+                sent.length() + " characters");
+        assertTrue(sessions.events(session).stream().anyMatch(e -> e instanceof AgentEvent.Notice n
+                && n.message().startsWith("Your message was cut")), "the user is told");
+        assertEquals(huge, ((AgentEvent.UserMessage) sessions.events(session).get(0)).text(), "the log keeps it whole");
+        assertTrue(model.requests.get(1).tools().isEmpty(), "the earlier turn was summarised");
+        List<ChatMessage> next = model.requests.get(2).messages();
+        assertEquals("thanks", next.getLast().text());
+        assertTrue(next.get(1).text().startsWith(History.SUMMARY_PREFIX), next.get(1).text());
+    }
+
+    @Test
+    void aLargeToolOutputIsCappedWithANoteSayingHowToGetTheRest() throws Exception {
+        StringBuilder listing = new StringBuilder("{\"entries\":[");
+        for (int i = 0; i < 400; i++) {
+            listing.append("{\"path\":\"src/main/java/io/example/module").append(i).append("/Service.java\",\"size\":")
+                    .append(1000 + i).append("},");
+        }
+        JavaTool listDir = new JavaTool("list_dir", ToolPermissions.READ, in -> listing + "]}");
+        ScriptedModel model = new ScriptedModel()
+                .then(r -> calls(new ToolCall("c1", "list_dir", "{}")))
+                .then(r -> text("There are 400 modules."));
+        assertEquals(StopReason.COMPLETED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, "list", SMALL, listDir));
+        String result = model.requests.get(1).messages().getLast().text();
+        assertTrue(listing.length() > 25_000 && result.length() < 5_000, result.length() + " characters");
+        assertTrue(result.contains("output cut") && result.contains("offset"), result);
+        model.requests.forEach(r -> assertFits(r, 4_096));
+    }
+
+    @Test
+    void aContextOverflowFromTheServerIsLearntFromAndTheStepTriedAgainSmaller() throws Exception {
+        ScriptedModel model = new ScriptedModel()
+                .thenFail(new ModelException(ModelException.Kind.CONTEXT_LENGTH_EXCEEDED, "llamacpp: the conversation is "
+                        + "longer than the model's context window: request (5200 tokens) exceeds the available context "
+                        + "size (4096 tokens), try increasing it"))
+                .then(r -> text("Fine now."));
+        String longer = "explain this: " + "word ".repeat(2_000);
+        assertEquals(StopReason.COMPLETED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, longer, SMALL, grep));
+        assertEquals(2, model.requests.size());
+        TokenEstimate plain = new TokenEstimate();
+        int first = plain.messages(model.requests.get(0).messages());
+        int second = plain.messages(model.requests.get(1).messages());
+        assertTrue(second < first * 0.8, first + " then " + second);
+        assertFalse(sessions.events(session).stream().anyMatch(e -> e instanceof AgentEvent.Error));
+    }
+
+    @Test
+    void anAnswerCutAtTheOutputLimitEndsWithMaxTokensAndANotice() throws Exception {
+        ScriptedModel model = new ScriptedModel().then(r -> new ChatResponse(ChatMessage.assistant("The first half",
+                List.of()), ChatResponse.FinishReason.LENGTH, new Usage(100, 50)));
+        assertEquals(StopReason.MAX_TOKENS, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, grep));
+        assertTrue(sessions.events(session).stream().anyMatch(e -> e instanceof AgentEvent.Notice n
+                && n.message().contains("output token limit")));
+    }
+
+    @Test
+    void aStreamThatBreaksKeepsItsTextAndCountsWhatStreamed() throws Exception {
+        ScriptedModel model = new ScriptedModel().thenFail(new ModelException(ModelException.Kind.STREAM_CUT,
+                "the stream broke off"), "Half ", "an ", "answer");
+        assertEquals(StopReason.ERROR, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, grep));
+        List<AgentEvent> events = sessions.events(session);
+        assertTrue(events.stream().anyMatch(e -> e instanceof AgentEvent.TextDelta t && t.text().equals("Half an answer")));
+        AgentEvent.TurnFinished end = (AgentEvent.TurnFinished) events.getLast();
+        assertEquals(3, end.usage().outputTokens());
+        assertTrue(end.usage().inputTokens() > 0, "the prompt was sent: its estimate counts");
+    }
+
+    @Test
+    void aCancelledTurnKeepsItsPartialTextMarkedAsStopped() throws Exception {
+        ScriptedModel model = new ScriptedModel().thenFail(new ModelException(ModelException.Kind.CANCELLED,
+                "cancelled", null, new Usage(0, 2)), "Working ", "on it");
+        assertEquals(StopReason.CANCELLED, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, grep));
+        List<AgentEvent> events = sessions.events(session);
+        assertTrue(events.stream().anyMatch(e -> e instanceof AgentEvent.TextDelta t && t.text().equals("Working on it")));
+        assertEquals(2, ((AgentEvent.TurnFinished) events.getLast()).usage().outputTokens());
+        ChatMessage answer = History.messages(events).getLast();
+        assertEquals("Working on it" + History.CANCELLED_MARK, answer.text());
+    }
+
+    @Test
+    void smallWindowsGetTheCompactToolDefinitions() throws Exception {
+        JavaTool described = new JavaTool(new ToolSpec("read_file", "Read a text file. Use offset and limit to page.",
+                "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\",\"description\":\"File path relative "
+                        + "to the workspace root.\"},\"offset\":{\"type\":\"integer\",\"minimum\":1,\"default\":1}},"
+                        + "\"required\":[\"path\"],\"additionalProperties\":false}", ToolPermissions.READ, null, "1"),
+                in -> "{}", new CopyOnWriteArrayList<>());
+        ScriptedModel small = new ScriptedModel().then(r -> text("ok"));
+        turn(small, Permissions.DEFAULT, ApprovalGate.DENY_ALL, "hi", SMALL, described);
+        assertEquals("Read a text file.", small.requests.get(0).tools().get(0).description());
+        assertEquals("{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},\"offset\":{\"type\":"
+                + "\"integer\"}},\"required\":[\"path\"]}", small.requests.get(0).tools().get(0).inputSchema());
+        ScriptedModel large = new ScriptedModel().then(r -> text("ok"));
+        turn(large, Permissions.DEFAULT, ApprovalGate.DENY_ALL, "hi", AgentLoop.Settings.DEFAULT, described);
+        assertEquals(described.spec().inputSchema(), large.requests.get(0).tools().get(0).inputSchema());
+        assertTrue(sessions.events(session).stream().anyMatch(e -> e instanceof AgentEvent.ContextUsage u
+                && u.compactTools() && u.contextTokens() == 4_096));
+    }
+
+    @Test
+    void aWindowTooSmallForEvenTheToolsSendsNothingAndSaysWhy() throws Exception {
+        ScriptedModel model = new ScriptedModel().then(r -> text("never"));
+        AgentLoop.Settings tiny = new AgentLoop.Settings(10, 3, Duration.ofSeconds(1), 300);
+        assertEquals(StopReason.ERROR, turn(model, Permissions.DEFAULT, ApprovalGate.DENY_ALL, "hi", tiny, grep, edit));
+        assertTrue(model.requests.isEmpty());
+        assertTrue(sessions.events(session).stream().anyMatch(e -> e instanceof AgentEvent.Error error
+                && error.message().contains("cannot fit into the model's context window of 300 tokens")));
     }
 }

@@ -148,9 +148,9 @@ public final class ProvidersServlet extends HttpServlet {
         ProviderSettings current = settings;
         body.add("configured", JsonResponses.GSON.toJsonTree(current == null ? List.of() : current.list()));
         if (providers.isEmpty()) {
-            body.addProperty("hint", "No model provider is available. Start a local model server (Ollama, llama.cpp, "
-                    + "LM Studio or vLLM) on its default port and POST /api/providers/discover, or start BoxAgnts with "
-                    + "--model-url http://HOST:PORT/v1.");
+            body.addProperty("hint", "No model provider is available. Start a local model server on its default port "
+                    + "(e.g. 'ollama serve', or 'llama-server -m model.gguf --jinja'): it is found by itself within "
+                    + "seconds. Or add a provider on the Models screen (PUT /api/providers/configured/{id}).");
         }
         return body;
     }

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.boxagnts.api.agent.AgentEvent;
 import io.boxagnts.api.agent.AgentService;
+import io.boxagnts.api.agent.ModelUnavailableException;
 import io.boxagnts.api.agent.TurnRequest;
 import io.boxagnts.api.runtime.HttpContext;
 import io.boxagnts.api.session.SessionInfo;
@@ -160,6 +161,9 @@ public final class SessionsServlet extends HttpServlet {
         Thread runner = Thread.ofVirtual().name("boxagnts-turn-" + sessionId).start(() -> {
             try {
                 agent.run(sessionId, turn, events::add);
+            } catch (ModelUnavailableException e) {
+                failure[0] = e.getMessage();
+                status[0] = 503;
             } catch (IllegalArgumentException e) {
                 failure[0] = e.getMessage();
                 status[0] = 400;
@@ -175,8 +179,12 @@ public final class SessionsServlet extends HttpServlet {
         });
         AgentEvent first = take(events, runner);
         if (first == END && failure[0] != null) {
-            JsonResponses.error(response, status[0], status[0] == 409 ? "CONFLICT" : status[0] == 400 ? "INVALID_INPUT"
-                    : "INTERNAL", failure[0]);
+            JsonResponses.error(response, status[0], switch (status[0]) {
+                case 409 -> "CONFLICT";
+                case 400 -> "INVALID_INPUT";
+                case 503 -> "MODEL_UNAVAILABLE"; // an outage, not bad input: the same request works once a server is up
+                default -> "INTERNAL";
+            }, failure[0]);
             return;
         }
         response.setStatus(200);

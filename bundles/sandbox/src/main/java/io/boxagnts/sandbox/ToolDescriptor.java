@@ -45,12 +45,27 @@ record ToolDescriptor(ToolSpec spec, String module) {
         ToolLimits limits = limits(root.getAsJsonObject("limits"), caps);
         String version = root.has("version") ? string(root, "version") : bundleVersion;
         String module = root.has("module") ? string(root, "module") : name + ".wasm";
+        ToolSpec.Compact compact = compact(root);
         try {
             return new ToolDescriptor(new ToolSpec(name, description, schema.toString(), new ToolPermissions(access),
-                    limits, version), module);
+                    limits, version, compact), module);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid descriptor: " + e.getMessage());
         }
+    }
+
+    /** The optional short form for small context windows: {@code "compact": {"description", "inputSchema"}}. */
+    private static ToolSpec.Compact compact(JsonObject root) {
+        JsonElement compact = root.get("compact");
+        if (compact == null) {
+            return null;
+        }
+        if (!compact.isJsonObject() || !compact.getAsJsonObject().has("inputSchema")
+                || !compact.getAsJsonObject().get("inputSchema").isJsonObject()) {
+            throw new IllegalArgumentException("compact must be an object with \"description\" and an \"inputSchema\" object");
+        }
+        return new ToolSpec.Compact(string(compact.getAsJsonObject(), "description"),
+                compact.getAsJsonObject().get("inputSchema").toString());
     }
 
     private static WorkspaceAccess access(JsonObject root) {

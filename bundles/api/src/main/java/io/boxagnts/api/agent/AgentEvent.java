@@ -64,6 +64,20 @@ public interface AgentEvent {
     /** Something went wrong that the user should read. */
     record Error(String sessionId, Instant at, String message) implements AgentEvent {}
 
+    /**
+     * Something the user should know that is not a failure: e.g. that old tool outputs were left out, or that a
+     * message was cut, to fit the model's context window.
+     */
+    record Notice(String sessionId, Instant at, String message) implements AgentEvent {}
+
+    /**
+     * How full the model's context window is for the request just sent: {@code promptTokens} of {@code
+     * contextTokens} (estimated before sending, or as the server counted them once it answered); {@code
+     * compactTools} when the short form of the tool definitions was sent to save room.
+     */
+    record ContextUsage(String sessionId, Instant at, int contextTokens, int promptTokens, boolean compactTools)
+            implements AgentEvent {}
+
     /** The turn ended, and why. */
     record TurnFinished(String sessionId, Instant at, StopReason reason, Usage usage, long millis)
             implements AgentEvent {}
@@ -73,6 +87,9 @@ public interface AgentEvent {
     /** {@link ApprovalDecided#by()}: the user approved, and the tool runs without asking for the rest of the session. */
     String FOR_SESSION = "user, for this session";
 
-    /** Why a turn ended. */
-    enum StopReason { COMPLETED, CANCELLED, MAX_STEPS, LOOP_DETECTED, ERROR }
+    /**
+     * Why a turn ended; {@code MAX_TOKENS}: the server cut the answer at its output token limit (finish reason
+     * {@code length}).
+     */
+    enum StopReason { COMPLETED, CANCELLED, MAX_STEPS, LOOP_DETECTED, ERROR, MAX_TOKENS }
 }

@@ -14,6 +14,8 @@ public interface AgentService {
      *
      * @throws IllegalStateException when the session already has a turn running
      * @throws IllegalArgumentException when the request names an unknown provider or mode
+     * @throws ModelUnavailableException when no model server can take the turn (none is configured or running, or
+     *     the chosen one does not answer); nothing was logged
      */
     AgentEvent.StopReason run(String sessionId, TurnRequest request, Consumer<AgentEvent> sink) throws IOException;
 

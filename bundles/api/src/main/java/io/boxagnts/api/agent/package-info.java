@@ -3,5 +3,5 @@
  * Every event names its session and carries the time it happened.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.boxagnts.api.agent;

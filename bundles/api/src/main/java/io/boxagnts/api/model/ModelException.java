@@ -22,10 +22,17 @@ public class ModelException extends Exception {
     }
 
     private final Kind kind;
+    private final transient Usage usage;
 
     public ModelException(Kind kind, String message, Throwable cause) {
+        this(kind, message, cause, Usage.NONE);
+    }
+
+    /** @param usage what the call consumed before it failed, as far as the server said or the stream showed */
+    public ModelException(Kind kind, String message, Throwable cause, Usage usage) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
+        this.usage = Objects.requireNonNullElse(usage, Usage.NONE);
     }
 
     public ModelException(Kind kind, String message) {
@@ -34,5 +41,10 @@ public class ModelException extends Exception {
 
     public Kind kind() {
         return kind;
+    }
+
+    /** Tokens the failed call consumed before it failed (the server's usage, else counted from the stream). */
+    public Usage usage() {
+        return usage;
     }
 }

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  * @param permissions what the tool needs from the host
  * @param limits the resource limits each call runs under
  * @param version the tool's own version, e.g. its bundle version
+ * @param compact a shorter description and schema for models with a small context window, or null (the agent then
+ *     derives one)
  */
 public record ToolSpec(
         String name,
@@ -19,7 +21,22 @@ public record ToolSpec(
         String inputSchema,
         ToolPermissions permissions,
         ToolLimits limits,
-        String version) {
+        String version,
+        Compact compact) {
+
+    /**
+     * The short form of a tool for small context windows: every token of a tool definition is read before each
+     * answer.
+     *
+     * @param description one short sentence
+     * @param inputSchema the schema with what a valid call needs (names, types, required), as JSON text
+     */
+    public record Compact(String description, String inputSchema) {
+        public Compact {
+            Objects.requireNonNull(description, "description");
+            Objects.requireNonNull(inputSchema, "inputSchema");
+        }
+    }
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
 
@@ -33,5 +50,10 @@ public record ToolSpec(
         permissions = Objects.requireNonNullElse(permissions, ToolPermissions.NONE);
         limits = Objects.requireNonNullElse(limits, ToolLimits.DEFAULT);
         version = Objects.requireNonNullElse(version, "0.0.0");
+    }
+
+    public ToolSpec(String name, String description, String inputSchema, ToolPermissions permissions,
+            ToolLimits limits, String version) {
+        this(name, description, inputSchema, permissions, limits, version, null);
     }
 }

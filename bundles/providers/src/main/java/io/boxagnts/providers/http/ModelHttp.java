@@ -27,8 +27,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class ModelHttp {
 
-    /** How patient to be. */
-    public record Timing(Duration connect, Duration response, int maxRetries, Duration maxRetryDelay) {}
+    /**
+     * How patient to be.
+     *
+     * @param response longest wait for the answer to start (a local server reads the whole prompt first)
+     * @param idle longest silence of a stream once its first line came; zero: no limit
+     */
+    public record Timing(Duration connect, Duration response, int maxRetries, Duration maxRetryDelay, Duration idle) {
+
+        public static final Duration DEFAULT_IDLE = Duration.ofSeconds(20);
+
+        public Timing(Duration connect, Duration response, int maxRetries, Duration maxRetryDelay) {
+            this(connect, response, maxRetries, maxRetryDelay, DEFAULT_IDLE);
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelHttp.class);
 
@@ -125,8 +137,10 @@ public final class ModelHttp {
             return new ModelException(ModelException.Kind.SERVER_ERROR, id + ": the model server failed (HTTP "
                     + status + ") after " + timing.maxRetries() + " retries: " + message);
         }
-        if ((lower.contains("context") || lower.contains("prompt is too long")) && (lower.contains("length")
-                || lower.contains("window") || lower.contains("too long") || lower.contains("maximum"))) {
+        if (body.contains("exceed_context_size_error") // llama.cpp's error type
+                || (lower.contains("context") || lower.contains("prompt is too long")) && (lower.contains("length")
+                || lower.contains("window") || lower.contains("too long") || lower.contains("maximum")
+                || lower.contains("context size"))) {
             return new ModelException(ModelException.Kind.CONTEXT_LENGTH_EXCEEDED, id + ": the conversation is "
                     + "longer than the model's context window: " + message);
         }
@@ -162,10 +176,12 @@ public final class ModelHttp {
      * calling thread (a cancelled turn) ends it with CANCELLED, a broken connection with STREAM_CUT.
      */
     public void stream(InputStream body, LineHandler handler) throws ModelException {
+        IdleWatch watch = new IdleWatch(body, timing.idle());
         try (java.io.BufferedReader reader = new java.io.BufferedReader(
                 new java.io.InputStreamReader(body, StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
+                watch.heard();
                 if (Thread.currentThread().isInterrupted()) {
                     throw cancelled();
                 }
@@ -173,12 +189,26 @@ public final class ModelHttp {
                     return;
                 }
             }
+            if (watch.expired()) {
+                throw silent();
+            }
         } catch (IOException e) {
             if (Thread.currentThread().isInterrupted()) {
                 throw cancelled();
             }
+            if (watch.expired()) {
+                throw silent();
+            }
             throw new ModelException(ModelException.Kind.STREAM_CUT, id + ": the stream broke off: " + e.getMessage(), e);
+        } finally {
+            watch.stop();
         }
+    }
+
+    private ModelException silent() {
+        return new ModelException(ModelException.Kind.TIMEOUT, id + ": the model server went silent for "
+                + timing.idle().toSeconds() + " s in the middle of its answer (stopped or overloaded?); the answer "
+                + "was ended there");
     }
 
     public String readAll(InputStream body) throws ModelException {

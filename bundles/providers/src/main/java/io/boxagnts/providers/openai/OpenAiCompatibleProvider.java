@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,23 +59,47 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
 
         @AttributeDefinition(description = "Longest wait before a retry, in milliseconds (caps Retry-After)")
         long maxRetryDelayMs() default 30_000;
+
+        @AttributeDefinition(description = "Longest silence of a stream once the answer has started, in milliseconds")
+        long idleTimeoutMs() default 20_000;
+
+        @AttributeDefinition(description = "The model's context window in tokens, when the server does not say it "
+                + "(or says it wrong); 0: ask the server")
+        int contextTokens() default 0;
+
+        @AttributeDefinition(description = "The kind of server, to ask it for the model's limits its own way: "
+                + "llamacpp, ollama, lmstudio, vllm; empty: guessed from its model list")
+        String server() default "";
     }
+
+    /** Everything but the endpoint and the key. */
+    record Options(ModelHttp.Timing timing, ModelLimits.Kind kind, int contextTokens) {}
 
     private final String id;
     private final ModelHttp http;
+    private final ModelLimits limits;
 
     @Activate
     public OpenAiCompatibleProvider(Config config) {
         this(config.id(), URI.create(config.baseUrl().endsWith("/") ? config.baseUrl() : config.baseUrl() + "/"),
-                key(config), Duration.ofMillis(config.connectTimeoutMs()), Duration.ofMillis(config.responseTimeoutMs()),
-                config.maxRetries(), Duration.ofMillis(config.maxRetryDelayMs()));
+                key(config), new Options(new ModelHttp.Timing(Duration.ofMillis(config.connectTimeoutMs()),
+                        Duration.ofMillis(config.responseTimeoutMs()), config.maxRetries(),
+                        Duration.ofMillis(config.maxRetryDelayMs()), Duration.ofMillis(config.idleTimeoutMs())),
+                        ModelLimits.Kind.of(config.server().isBlank() ? config.id() : config.server()),
+                        Math.max(0, config.contextTokens())));
     }
 
     OpenAiCompatibleProvider(String id, URI baseUrl, Optional<String> apiKey, Duration connectTimeout,
             Duration responseTimeout, int maxRetries, Duration maxRetryDelay) {
+        this(id, baseUrl, apiKey, new Options(new ModelHttp.Timing(connectTimeout, responseTimeout, maxRetries,
+                maxRetryDelay, ModelHttp.Timing.DEFAULT_IDLE), ModelLimits.Kind.of(id), 0));
+    }
+
+    OpenAiCompatibleProvider(String id, URI baseUrl, Optional<String> apiKey, Options options) {
         this.id = id;
         this.http = new ModelHttp(id, baseUrl, apiKey.map(key -> Map.of("Authorization", "Bearer " + key)).orElse(Map.of()),
-                new ModelHttp.Timing(connectTimeout, responseTimeout, maxRetries, maxRetryDelay));
+                options.timing());
+        this.limits = new ModelLimits(id, http, options.kind(), options.contextTokens(), Clock.systemUTC());
     }
 
     private static Optional<String> key(Config config) {
@@ -94,8 +119,13 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
 
     @Override
     public List<ModelInfo> models() throws ModelException {
-        HttpResponse<InputStream> response = http.send(http.request("models").GET().build());
-        String text = http.readAll(response.body());
+        String text;
+        try {
+            text = http.readAll(http.send(http.request("models").GET().build()).body());
+        } catch (ModelException e) {
+            limits.forget();
+            throw e;
+        }
         JsonObject body;
         try {
             body = JsonParser.parseString(text).getAsJsonObject();
@@ -106,9 +136,9 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
         List<ModelInfo> models = new ArrayList<>();
         if (body.has("data") && body.get("data").isJsonArray()) {
             for (JsonElement model : body.getAsJsonArray("data")) {
-                JsonObject m = model.getAsJsonObject();
-                int window = m.has("context_length") ? m.get("context_length").getAsInt() : 0;
-                models.add(new ModelInfo(id, m.get("id").getAsString(), window));
+                if (model.isJsonObject() && model.getAsJsonObject().has("id")) {
+                    models.add(limits.of(model.getAsJsonObject()));
+                }
             }
         }
         return List.copyOf(models);
@@ -117,12 +147,24 @@ public final class OpenAiCompatibleProvider implements ModelProvider {
     @Override
     public ChatResponse chat(ChatRequest request, ChatListener listener) throws ModelException {
         String body = WireFormat.request(request).toString();
-        HttpResponse<InputStream> response = http.send(http.request("chat/completions")
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(http.request("chat/completions")
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        } catch (ModelException e) {
+            if (e.kind() == ModelException.Kind.CONNECTION_REFUSED || e.kind() == ModelException.Kind.CONTEXT_LENGTH_EXCEEDED) {
+                limits.forget(); // restarted, or with another context size: ask again
+            }
+            throw e;
+        }
         StreamAssembler stream = new StreamAssembler(listener);
-        http.stream(response.body(), stream::line);
-        return stream.finish();
+        try {
+            http.stream(response.body(), stream::line);
+            return stream.finish();
+        } catch (ModelException e) {
+            throw stream.withUsage(e);
+        }
     }
 }

@@ -36,6 +36,8 @@ final class StreamAssembler {
     private String finishReason;
     private Usage usage = Usage.NONE;
     private boolean done;
+    /** Chunks that carried generated text or tool-call fragments: about one token each on local servers. */
+    private long generatedChunks;
 
     StreamAssembler(ChatListener listener) {
         this.listener = listener;
@@ -89,11 +91,13 @@ final class StreamAssembler {
         if (delta.has("content") && !delta.get("content").isJsonNull()) {
             String content = delta.get("content").getAsString();
             if (!content.isEmpty()) {
+                generatedChunks++;
                 text.append(content);
                 listener.onDelta(new ChatDelta.Text(content));
             }
         }
         if (delta.has("tool_calls") && delta.get("tool_calls").isJsonArray()) {
+            generatedChunks++;
             for (JsonElement element : delta.getAsJsonArray("tool_calls")) {
                 fragment(element.getAsJsonObject());
             }
@@ -121,6 +125,20 @@ final class StreamAssembler {
             }
         }
         listener.onDelta(new ChatDelta.ToolCallFragment(index, id, name, arguments));
+    }
+
+    /**
+     * The failure of a call that streamed part of its answer, with what it consumed: the server's usage when its last
+     * chunk came, else the generated chunks counted as tokens (prompt tokens unknown, 0).
+     */
+    ModelException withUsage(ModelException failure) {
+        Usage consumed = usage.equals(Usage.NONE) ? new Usage(0, generatedChunks) : usage;
+        return new ModelException(failure.kind(), failure.getMessage(), failure.getCause(), consumed);
+    }
+
+    /** The text streamed so far. */
+    String partialText() {
+        return text.toString();
     }
 
     /** The complete response; a stream that ended without [DONE] or a finish reason was cut. */

@@ -41,7 +41,7 @@ class LocalServerDiscoveryTest {
 
     @Test
     void thePresetsAreTheDefaultPortsOfTheServersUsersRun() {
-        assertEquals(List.of("ollama 11434", "llamacpp 8080", "lmstudio 1234", "vllm 8000"),
+        assertEquals(List.of("ollama 11434", "llamacpp 8080", "llamacpp-9931 9931", "lmstudio 1234", "vllm 8000"),
                 LocalServerDiscovery.PRESETS.stream().map(p -> p.id() + " " + p.baseUrl().getPort()).toList());
     }
 }
