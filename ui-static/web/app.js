@@ -86,6 +86,7 @@ class App {
         await this.tools.show();
       } else if (name === 'models') {
         await this.models.show();
+        if (rest[0] === 'add') this.models.focusForm();
       } else {
         await this.workspace.show(rest.join('/'));
       }

@@ -26,14 +26,16 @@ export function errorInWords(tool, error) {
 const STOP_WORDS = {
   COMPLETED: 'Done', CANCELLED: 'Stopped', MAX_STEPS: 'Stopped after the maximum number of steps',
   LOOP_DETECTED: 'Stopped: the model kept repeating a failing call', ERROR: 'Ended with an error',
+  MAX_TOKENS: 'Cut off: the answer reached the model\u2019s output limit',
 };
 
 /** Renders agent events, stored or live, into a transcript element. */
 class Transcript {
-  constructor(element, sessionId, onChange) {
+  constructor(element, sessionId, onChange, onContext) {
     this.element = element;
     this.sessionId = sessionId;
     this.onChange = onChange;
+    this.onContext = onContext;
     this.cards = new Map();
     this.text = null;
     this.pending = false;
@@ -72,6 +74,13 @@ class Transcript {
       case 'Error':
         this.closeText();
         this.append(h('div', {class: 'notice error', role: 'alert'}, event.message));
+        break;
+      case 'Notice':
+        this.closeText();
+        this.append(h('div', {class: 'notice info'}, event.message));
+        break;
+      case 'ContextUsage':
+        this.onContext?.(event);
         break;
       case 'TurnFinished':
         this.closeText();
@@ -218,6 +227,11 @@ export class ChatView {
     this.running = null;
     this.title = h('h2', {class: 'session-title'}, '');
     this.usage = h('span', {class: 'usage'});
+    this.contextBar = h('span', {class: 'context-bar'}, h('span', {class: 'context-fill'}));
+    this.contextText = h('span', {class: 'context-text'});
+    this.context = h('span', {class: 'context-meter', id: 'context-meter', hidden: true, role: 'meter',
+      'aria-label': 'How full the model\u2019s context window is', 'aria-valuemin': 0},
+      this.contextBar, this.contextText);
     this.mode = h('select', {id: 'mode', 'aria-label': 'Permission mode', title: 'What tools may do without asking'},
       h('option', {value: 'ask'}, 'Ask before writes'),
       h('option', {value: 'auto-edit'}, 'Auto-edit workspace'),
@@ -228,7 +242,8 @@ export class ChatView {
     this.send = h('button', {class: 'primary', id: 'send', type: 'button', onclick: () => this.submit()}, 'Send');
     this.stop = h('button', {class: 'danger', id: 'stop', type: 'button', hidden: true, onclick: () => this.cancel()}, 'Stop');
     clear(element,
-      h('div', {class: 'chat-header'}, this.title, this.usage, h('span', {class: 'spacer'}), this.mode, this.model),
+      h('div', {class: 'chat-header'}, this.title, this.usage, this.context, h('span', {class: 'spacer'}), this.mode,
+        this.model),
       this.transcriptElement,
       h('div', {class: 'composer'}, this.input, h('div', {class: 'composer-buttons'}, this.send, this.stop)));
     this.input.addEventListener('keydown', event => {
@@ -282,7 +297,9 @@ export class ChatView {
     const data = await api(`/sessions/${sessionId}`);
     this.session = data.session;
     this.showInfo();
-    this.transcript = new Transcript(clear(this.transcriptElement), sessionId, () => this.app.changesUpdated());
+    this.transcript = new Transcript(clear(this.transcriptElement), sessionId, () => this.app.changesUpdated(),
+      event => this.showContext(event));
+    this.showContext(null);
     for (const event of data.events) this.transcript.add(event);
     this.transcript.closeText();
     if (!data.events.length) {
@@ -347,6 +364,41 @@ export class ChatView {
     this.usage.textContent = this.session.turnMillis ? `${u.inputTokens + u.outputTokens} tokens \u00b7 ${millis(this.session.turnMillis)}` : '';
   }
 
+  /** The context meter: how much of the model's window the last request filled (hidden before the first). */
+  showContext(event) {
+    this.context.hidden = !event;
+    if (!event) return;
+    const share = Math.min(1, event.promptTokens / Math.max(1, event.contextTokens));
+    this.context.querySelector('.context-fill').style.width = `${Math.round(share * 100)}%`;
+    this.context.classList.toggle('full', share > 0.8);
+    this.context.setAttribute('aria-valuemax', event.contextTokens);
+    this.context.setAttribute('aria-valuenow', event.promptTokens);
+    this.contextText.textContent = `context ${event.promptTokens.toLocaleString('en')} / `
+      + `${event.contextTokens.toLocaleString('en')} tokens${event.compactTools ? ' \u00b7 short tool definitions' : ''}`;
+    this.context.title = 'How full the model\u2019s context window was at the last request. When it is full, old tool '
+      + 'outputs are left out first, then earlier messages are summarised, then long messages are cut.';
+  }
+
+  /**
+   * A turn the runtime refused before it started (no model, a server that is down): the message stays, in the
+   * transcript and in the composer to send again, with what to do about it.
+   */
+  refused(text, error) {
+    this.transcript?.add({type: 'UserMessage', text});
+    this.transcriptElement.lastElementChild?.classList.add('unsent');
+    const unavailable = error instanceof ApiError && error.kind === 'MODEL_UNAVAILABLE';
+    this.transcriptElement.append(h('div', {class: 'notice error', role: 'alert'},
+      h('p', {}, error.message),
+      unavailable ? h('p', {}, 'Start a model server on this machine \u2014 for example ',
+        h('code', {}, 'ollama serve'), ' or ', h('code', {}, 'llama-server -m model.gguf --jinja'),
+        ' \u2014 and it is found by itself within seconds; or add a provider.') : null,
+      unavailable ? h('div', {class: 'buttons'},
+        h('button', {class: 'primary', type: 'button', id: 'add-provider',
+          onclick: () => { location.hash = 'models/add'; }}, 'Add a provider')) : null));
+    this.transcriptElement.scrollTop = this.transcriptElement.scrollHeight;
+    if (!this.input.value.trim()) this.input.value = text; // to send again once a model is there
+  }
+
   async submit() {
     const text = this.input.value.trim();
     if (!text) return;
@@ -381,7 +433,8 @@ export class ChatView {
         }, controller.signal);
     } catch (e) {
       if (e.name !== 'AbortError' && this.session?.id === sessionId) {
-        this.transcript.add({type: 'Error', message: e.message});
+        if (e instanceof ApiError) this.refused(text, e); // refused before the turn started: nothing was logged
+        else this.transcript.add({type: 'Error', message: e.message});
       }
     } finally {
       this.running = null;

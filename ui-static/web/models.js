@@ -19,7 +19,7 @@ export class ModelsView {
       !data.providers.length ? h('div', {class: 'notice error', role: 'alert'}, h('strong', {}, 'No model is reachable. '),
         data.hint ?? 'Start a local model server, or add a provider below.') : null,
       h('h3', {}, 'On this machine'),
-      h('div', {class: 'server-grid'}, data.servers.map(server => this.server(server))),
+      h('div', {class: 'server-grid'}, data.servers.map(server => this.server(server, data.providers.includes(server.providerId)))),
       reachable.length ? null : h('p', {class: 'muted'}, 'For example: ollama serve && ollama pull qwen2.5-coder, or '
         + 'llama-server -m model.gguf --port 8080 --jinja.'),
       h('h3', {}, 'Configured providers'),
@@ -29,15 +29,25 @@ export class ModelsView {
       this.form());
   }
 
-  server(server) {
-    return h('article', {class: `server ${server.reachable ? 'up' : 'down'}`},
+  server(server, known) {
+    // a server seen before stays known while it is down: it is used again as soon as it answers
+    const state = server.reachable ? 'running' : known ? 'stopped' : 'not found';
+    return h('article', {class: `server ${server.reachable ? 'up' : 'down'}`, dataset: {id: server.providerId}},
       h('header', {}, h('h4', {}, server.providerId),
-        h('span', {class: `badge ${server.reachable ? 'ok' : 'failed'}`}, server.reachable ? 'running' : 'not found')),
+        h('span', {class: `badge ${server.reachable ? 'ok' : known ? 'waiting' : 'failed'}`}, state)),
       h('code', {}, server.baseUrl),
       server.reachable
-        ? h('ul', {class: 'models'}, server.models.map(model => h('li', {}, model)))
-        : h('p', {class: 'muted'}, server.detail),
+        ? h('ul', {class: 'models'}, server.models.map(model => h('li', {}, model, limits(server, model))))
+        : h('p', {class: 'muted'}, known ? 'Not answering now; it is used again as soon as it is back. ' : '',
+          server.detail),
       server.reachable ? this.testButton(server.providerId) : null);
+  }
+
+  /** Brings the form to add a provider into view, e.g. from the chat's "Add a provider". */
+  focusForm() {
+    const id = this.element.querySelector('#provider-form input[name=id]');
+    id?.scrollIntoView({block: 'center'});
+    id?.focus();
   }
 
   configured(entry) {
@@ -132,4 +142,16 @@ export class ModelsView {
       status(e.message, 'error');
     }
   }
+}
+
+/** What the server says about a model: its context window and whether it calls tools. */
+function limits(server, model) {
+  const info = (server.limits ?? []).find(l => l.id === model);
+  if (!info || (!info.contextWindow && info.toolCalls === 'UNKNOWN')) return null;
+  const parts = [];
+  if (info.contextWindow) parts.push(`${info.contextWindow.toLocaleString('en')} tokens of context`);
+  if (info.toolCalls === 'YES') parts.push('calls tools');
+  if (info.toolCalls === 'NO') parts.push('no tool calls');
+  return h('span', {class: 'limits muted', title: info.limitsFrom ? `as ${info.limitsFrom} says` : null},
+    ` \u00b7 ${parts.join(' \u00b7 ')}`);
 }

@@ -320,4 +320,24 @@ public class BrowserIT {
         }, "the Typo fix session opened");
         browser.awaitText(".message.user", "Fix the typo");
     }
+
+    @Test
+    public void l_theContextMeterShowsAndAFailedTurnKeepsTheMessageAndOffersAProvider() throws Exception {
+        browser.awaitText("#context-meter", "tokens"); // the session's last request, from its log
+        assertTrue(browser.find("#context-meter").getText(), browser.find("#context-meter").getText()
+                .matches("context [0-9,]+ / 32,768 tokens"));
+        model.close(); // the model server goes away
+        browser.act("#prompt", prompt -> prompt.sendKeys("Are you still there?"));
+        browser.act("#send", WebElement::click);
+        browser.awaitText(".message.user.unsent", "Are you still there?");
+        browser.awaitText(".notice.error", "is the model server running?");
+        assertEquals("the message waits in the composer to be sent again", "Are you still there?",
+                browser.find("#prompt").getAttribute("value"));
+        browser.screenshot("model-unavailable");
+        browser.act("#add-provider", WebElement::click);
+        browser.awaitText("#view-models", "Add a provider");
+        browser.until(d -> "id".equals(d.switchTo().activeElement().getAttribute("name")) ? true : null,
+                "the provider form has the focus");
+        browser.awaitText(".server[data-id=configured]", "stopped");
+    }
 }

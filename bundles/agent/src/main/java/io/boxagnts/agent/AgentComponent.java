@@ -213,7 +213,7 @@ public final class AgentComponent implements AgentService {
      * The model with its limits; asking for them also proves the server answers, so that a turn against a server
      * that is down fails at once (503), before anything is logged.
      */
-    private static ModelInfo model(ModelProvider provider, String model) {
+    private ModelInfo model(ModelProvider provider, String model) {
         try {
             if (!model.isEmpty()) {
                 // a model the server does not list may still be served (aliases, gateways): its limits are unknown
@@ -224,6 +224,10 @@ public final class AgentComponent implements AgentService {
         } catch (ModelException e) {
             if (e.kind() == ModelException.Kind.CONNECTION_REFUSED || e.kind() == ModelException.Kind.TIMEOUT
                     || e.kind() == ModelException.Kind.SERVER_ERROR || e.kind() == ModelException.Kind.RATE_LIMITED) {
+                ModelDiscovery current = discovery;
+                if (current != null && e.kind() == ModelException.Kind.CONNECTION_REFUSED) {
+                    current.rediscover(); // so that the providers list says at once that it is down
+                }
                 throw new ModelUnavailableException(e.getMessage(), e);
             }
             if (!model.isEmpty()) {
