@@ -146,6 +146,55 @@ public class SandboxIT {
         assertHealthAnswers();
     }
 
+    private static ToolException failure(Tool tool, String input) {
+        return org.junit.Assert.assertThrows(ToolException.class, () -> tool.invoke(new ToolRequest("it", input)));
+    }
+
+    @Test
+    public void hardLinksPipesAndLinksOutAreRefusedToTheShippedToolsWithTheirReason() throws Exception {
+        for (Path jar : RuntimeContainer.toolBundles()) {
+            TestBundles.drop(jar, plugins(), jar.getFileName().toString());
+        }
+        Path outside = Files.writeString(TempDirs.create("outside").resolve("secret.txt"), "top secret");
+        Files.createLink(workspace().resolve("hard.txt"), outside);
+        Files.createSymbolicLink(workspace().resolve("link.txt"), outside);
+        assertEquals(0, new ProcessBuilder("mkfifo", workspace().resolve("pipe").toString()).start().waitFor());
+        try {
+            refusedWithTheirReason(outside);
+        } finally {
+            for (String name : new String[] {"hard.txt", "link.txt", "pipe"}) {
+                Files.deleteIfExists(workspace().resolve(name));
+            }
+        }
+    }
+
+    private void refusedWithTheirReason(Path outside) throws Exception {
+        Tool read = awaitTool("read_file");
+        Tool write = awaitTool("write_file");
+        Tool edit = awaitTool("edit_file");
+
+        ToolException written = failure(write, "{\"path\":\"hard.txt\",\"content\":\"PWNED\"}");
+        assertEquals(written.getMessage(), ToolError.Kind.PERMISSION_DENIED, written.error().kind());
+        assertTrue(written.getMessage(), written.error().message().startsWith("'hard.txt' has other hard links; "
+                + "writing through it could change a file outside the workspace"));
+        ToolException edited = failure(edit, "{\"path\":\"hard.txt\",\"old_string\":\"top\",\"new_string\":\"PWNED\"}");
+        assertEquals(edited.getMessage(), ToolError.Kind.PERMISSION_DENIED, edited.error().kind());
+        assertTrue(edited.getMessage(), edited.error().message().startsWith("'hard.txt' has other hard links; "));
+        ToolException readLinked = failure(read, "{\"path\":\"hard.txt\"}");
+        assertEquals(readLinked.getMessage(), ToolError.Kind.PERMISSION_DENIED, readLinked.error().kind());
+        assertEquals("top secret", Files.readString(outside));
+
+        // A FIFO is refused at once, not waited on until the tool's time limit.
+        assertEquals(ToolError.Kind.PERMISSION_DENIED, kindOf(read, "{\"path\":\"pipe\"}"));
+
+        ToolException linked = failure(read, "{\"path\":\"link.txt\"}");
+        assertEquals(linked.getMessage(), ToolError.Kind.PERMISSION_DENIED, linked.error().kind());
+        assertTrue(linked.getMessage(), linked.error().message().startsWith("the tool tried to follow /link.txt, a "
+                + "symbolic link that leads outside the workspace"));
+        assertFalse(linked.getMessage(), linked.error().message().contains("no such file"));
+        assertHealthAnswers();
+    }
+
     @Test
     public void theShippedToolsCannotLeaveTheWorkspace() throws Exception {
         for (Path jar : RuntimeContainer.toolBundles()) {

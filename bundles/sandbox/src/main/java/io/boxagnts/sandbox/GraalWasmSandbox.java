@@ -71,12 +71,12 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
     @Activate
     public GraalWasmSandbox(BundleContext context, Config config) throws IOException {
         this.context = context;
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("boxagnts-sandbox-watchdog").daemon().factory());
         // Without race-free resolution beneath the workspace the sandbox does not start (decision 0011).
         this.workspace = WorkspaceRoot.open(Path.of(context.getProperty(RuntimeProperties.WORKSPACE) == null ? "."
                 : context.getProperty(RuntimeProperties.WORKSPACE)), config.readMultiplyLinkedFiles());
         LOG.info("workspace {} confined with {}", workspace.path(), workspace.mechanism());
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("boxagnts-sandbox-watchdog").daemon().factory());
         SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace,
                 new Semaphore(Math.max(1, config.maxConcurrentCalls()), true), watchdog);
         this.extender = new ToolExtender(context, runtime, new ToolDescriptor.Caps(

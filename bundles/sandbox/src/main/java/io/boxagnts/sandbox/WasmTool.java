@@ -172,9 +172,11 @@ final class WasmTool implements Tool {
             return result(exitCode, out.text(), err.text(), duration);
         } catch (ToolException e) {
             if (files != null && files.firstDenial().isPresent()) {
-                // The tool failed after the sandbox refused it something: that refusal is the reason to report.
-                throw new ToolException(new ToolError(ToolError.Kind.PERMISSION_DENIED,
-                        files.firstDenial().get() + " (" + e.error().message() + ")"), e);
+                // The tool failed after the sandbox refused it something: that refusal is the reason to report, on
+                // its own. What the tool says then is a guess from an error code (a link refused by GraalWasm's WASI
+                // reads to the tool as "no such file"), which only confuses.
+                LOG.debug("tool {} failed after a refusal: {}", spec.name(), e.error().message());
+                throw new ToolException(new ToolError(ToolError.Kind.PERMISSION_DENIED, files.firstDenial().get()), e);
             }
             throw e;
         }
