@@ -50,6 +50,8 @@ apt_install() {
   fi
 }
 
-# Debian packages the build and the tests need: wabt (wat2wasm for the WASM test modules); chromium,
-# chromium-driver and a font for the browser tests of the web UI.
-BUILD_PACKAGES="wabt chromium chromium-driver fonts-dejavu-core"
+# Debian packages the build needs (./boxagnts and ./run-tests): wabt (wat2wasm, which compiles the WASM test modules
+# even when the tests are skipped). The Rust toolchain for the core tools is installed by tool-plugins/rust/build.sh.
+BUILD_PACKAGES="wabt"
+# What only ./run-tests needs: chromium, chromium-driver and a font for the browser tests of the web UI.
+TEST_PACKAGES="chromium chromium-driver fonts-dejavu-core"

@@ -137,6 +137,13 @@ public class AgentIT {
         assertTrue(markdown.body(), markdown.body().contains("## You") && markdown.body().contains("tool `edit_file`")
                 && markdown.body().contains("approved by user"));
         assertEquals(200, Http.get(url("/api/sessions/" + session + "/export?format=json")).status());
+
+        // The turn's tool calls ran on the sandbox's platform threads, and the engine logs through the log bridge:
+        // no "polyglot contexts on Java virtual threads" warning, no banner on how to redirect the engine's log.
+        List<String> console = new java.util.ArrayList<>(boxagnts.stderr());
+        console.addAll(boxagnts.stdout());
+        assertTrue(console.toString(), console.stream().noneMatch(line -> line.contains("virtual threads")
+                || line.contains("Truffle log output") || line.contains("[engine]")));
     }
 
     @Test

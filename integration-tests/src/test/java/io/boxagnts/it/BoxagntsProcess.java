@@ -91,6 +91,11 @@ final class BoxagntsProcess implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** The runtime's JVM (bin/boxagnts execs java). */
+    long pid() {
+        return process.pid();
+    }
+
     @Override
     public void close() {
         process.destroy();

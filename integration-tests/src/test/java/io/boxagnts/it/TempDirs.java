@@ -19,23 +19,49 @@ final class TempDirs {
         return dir;
     }
 
+    /**
+     * Removes {@code dir} and everything in it, as far as it can: one entry that cannot go (a runtime still writing,
+     * a folder a test made unreadable) must not keep the rest in /tmp. Unreadable folders are opened up first.
+     */
     static void delete(Path dir) {
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
+                public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attrs) {
+                    directory.toFile().setReadable(true);
+                    directory.toFile().setWritable(true);
+                    directory.toFile().setExecutable(true);
                     return FileVisitResult.CONTINUE;
                 }
 
                 @Override
-                public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
-                    Files.deleteIfExists(directory);
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    deleteQuietly(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    deleteQuietly(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path directory, IOException e) {
+                    deleteQuietly(directory);
                     return FileVisitResult.CONTINUE;
                 }
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            System.err.println("could not remove " + path + ": " + e);
         }
     }
 }

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.graalvm.polyglot.Engine;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -52,7 +51,7 @@ public class ToolCallBenchmark {
 
     @Setup
     public void setUp() throws IOException {
-        EngineHolder holder = new EngineHolder();
+        EngineHolder holder = new EngineHolder(null);
         holder.build();
         engine = holder.future().join();
         watchdog = Executors.newSingleThreadScheduledExecutor();
@@ -60,7 +59,7 @@ public class ToolCallBenchmark {
         byte[] module = Files.readAllBytes(Path.of(System.getProperty("boxagnts.bench.wasm"), "echo.wasm"));
         workspaceRoot = WorkspaceRoot.open(root, false);
         SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine), workspaceRoot,
-                new Semaphore(4), watchdog);
+                new ToolThreads(4), watchdog);
         ToolPermissions permissions = workspace.equals("read") ? ToolPermissions.READ : ToolPermissions.NONE;
         echo = new WasmTool(new ToolSpec("echo", "", null, permissions, ToolLimits.DEFAULT, "1"), module, runtime);
         if (!engine.getImplementationName().equals("GraalVM CE")) {

@@ -8,13 +8,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.Serial;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletErrorPage;
 
 /**
  * Errors that no endpoint answered itself (an unsupported method, an exception that escaped) in the API's own
- * format, {@code {"error":{kind,message}}}, instead of the container's HTML page; without a stack trace.
+ * format, {@code {"error":{kind,message}}}, instead of the container's HTML page; without a stack trace. While the
+ * framework is still starting, a path nothing serves yet is 503 {@code STARTING}, not 404.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardContextSelect(HttpContext.SELECT)
@@ -24,12 +27,29 @@ public final class ErrorPageServlet extends HttpServlet {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    private final transient BundleContext context;
+
+    @Activate
+    public ErrorPageServlet(BundleContext context) {
+        this.context = context;
+    }
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer value ? value : 500;
+        if (status == HttpServletResponse.SC_NOT_FOUND && !HealthProbe.frameworkStarted(context)) {
+            // Its endpoint may simply not be registered yet: say so, and when to come back, instead of "not found".
+            response.setHeader("Retry-After", "1");
+            JsonResponses.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, STARTING,
+                    "BoxAgnts is starting; " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI)
+                            + " will answer in a moment");
+            return;
+        }
         JsonResponses.error(response, status, kind(status), message(status, request));
     }
+
+    static final String STARTING = "STARTING";
 
     static String kind(int status) {
         return switch (status) {

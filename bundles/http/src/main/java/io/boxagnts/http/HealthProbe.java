@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.wiring.BundleRevision;
 
 /** Gathers the health report from the framework and the sandbox. */
@@ -35,11 +36,17 @@ final class HealthProbe {
         this.workspace = Objects.requireNonNullElse(context.getProperty(RuntimeProperties.WORKSPACE), "");
     }
 
+    /** Whether the framework has started every core bundle; until then a missing piece is late, not broken. */
+    static boolean frameworkStarted(BundleContext context) {
+        return context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.ACTIVE;
+    }
+
     Health check(Sandbox sandbox, PluginRegistry pluginRegistry, ToolRegistry toolRegistry) {
         List<String> warnings = new ArrayList<>();
-        EngineInfo engine = sandbox == null
-                ? new EngineInfo(EngineInfo.State.FAILED, "", false, "the sandbox bundle is not running")
-                : sandbox.engine();
+        boolean started = frameworkStarted(context);
+        EngineInfo engine = sandbox != null ? sandbox.engine()
+                : started ? new EngineInfo(EngineInfo.State.FAILED, "", false, "the sandbox bundle is not running")
+                : new EngineInfo(EngineInfo.State.STARTING, "", false, "the sandbox bundle is starting");
         if (engine.state() == EngineInfo.State.FAILED) {
             warnings.add("WASM engine unavailable: " + engine.detail());
         } else if (engine.state() == EngineInfo.State.READY && !engine.optimized()) {
@@ -47,7 +54,7 @@ final class HealthProbe {
         }
         List<Plugin> plugins = pluginRegistry == null ? List.of() : pluginRegistry.plugins();
         Health.Bundles bundles = bundles();
-        for (Health.BundleProblem problem : bundles.notActive()) {
+        for (Health.BundleProblem problem : started ? bundles.notActive() : List.<Health.BundleProblem>of()) {
             if (plugins.stream().noneMatch(p -> isSameBundle(p, problem))) {
                 warnings.add("bundle " + problem.symbolicName() + " " + problem.version() + " is " + problem.state());
             }
@@ -64,7 +71,7 @@ final class HealthProbe {
             }
         }
         String status = !warnings.isEmpty() ? "degraded"
-                : engine.state() == EngineInfo.State.STARTING ? "starting" : "ok";
+                : !started || engine.state() == EngineInfo.State.STARTING ? "starting" : "ok";
         return new Health(status, version, clock.millis() - startedAt, workspace, engine, bundles, plugins,
                 List.copyOf(warnings));
     }

@@ -50,6 +50,9 @@ public final class FrameworkProperties {
         p.put("felix.fileinstall.bundles.new.start", "true");
         p.put("felix.fileinstall.enableConfigSave", "false");
         p.put("felix.fileinstall.log.level", "2");
+        // FileInstall's scratch folder, in the framework cache (emptied at every start) instead of /tmp, where a
+        // killed runtime would leave one behind each time.
+        p.put("felix.fileinstall.tmpdir", options.dataDir().resolve("cache/felix").toString());
 
         // BoxAgnts
         p.put(RuntimeProperties.VERSION, build.version());

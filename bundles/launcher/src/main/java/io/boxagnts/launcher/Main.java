@@ -64,6 +64,7 @@ public final class Main {
             err.println("boxagnts: " + e.getMessage());
             return 2;
         }
+        new CrashReports(options.dataDir()).takeUnannounced().ifPresent(report -> err.println(CrashReports.notice(report)));
         Logger log = LoggerFactory.getLogger(Main.class);
         String token;
         try {

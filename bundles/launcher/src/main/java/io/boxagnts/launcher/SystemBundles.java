@@ -18,13 +18,14 @@ import org.slf4j.LoggerFactory;
 final class SystemBundles {
 
     private static final Logger LOG = LoggerFactory.getLogger(SystemBundles.class);
+    private static final String HTTP_SERVER = "org.apache.felix.http.jetty";
 
     private SystemBundles() {}
 
     static List<Bundle> installAndStart(BundleContext context, Path systemDir) throws UsageException {
         List<Path> jars;
         try (Stream<Path> files = Files.list(systemDir)) {
-            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+            jars = installOrder(files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList());
         } catch (IOException e) {
             throw new UsageException("the distribution's system/ folder " + systemDir
                     + " cannot be read (" + e.getMessage() + "); reinstall BoxAgnts");
@@ -53,6 +54,22 @@ final class SystemBundles {
             }
         }
         return bundles;
+    }
+
+    /**
+     * The HTTP server last. The framework starts bundles in the order they were installed, so by the time Jetty
+     * listens SCR has registered the API's context, access check, error page and servlets, and no request meets the
+     * server without them (it would get Jetty's HTML 404 page instead of a JSON answer).
+     */
+    static List<Path> installOrder(List<Path> jars) {
+        List<Path> ordered = new ArrayList<>();
+        jars.stream().filter(jar -> !isHttpServer(jar)).forEach(ordered::add);
+        jars.stream().filter(SystemBundles::isHttpServer).forEach(ordered::add);
+        return ordered;
+    }
+
+    private static boolean isHttpServer(Path jar) {
+        return jar.getFileName().toString().startsWith(HTTP_SERVER);
     }
 
     private static boolean isFragment(Bundle bundle) {

@@ -29,6 +29,7 @@ class FrameworkPropertiesTest {
         assertEquals("127.0.0.1", p.get("org.apache.felix.http.host"));
         assertEquals(Path.of("/p").toString(), p.get("felix.fileinstall.dir"));
         assertEquals(Path.of("/d/cache/felix").toString(), p.get("org.osgi.framework.storage"));
+        assertEquals(Path.of("/d/cache/felix").toString(), p.get("felix.fileinstall.tmpdir"));
         assertEquals("1.2.3", p.get("boxagnts.version"));
         assertEquals("42", p.get("boxagnts.started.at"));
         assertEquals(Path.of("/d/access-token").toString(), p.get("boxagnts.access.token.file"));

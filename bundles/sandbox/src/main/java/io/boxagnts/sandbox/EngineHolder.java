@@ -2,6 +2,7 @@ package io.boxagnts.sandbox;
 
 import io.boxagnts.api.sandbox.EngineInfo;
 import java.util.concurrent.CompletableFuture;
+import java.util.logging.Handler;
 import org.graalvm.polyglot.Engine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,9 +14,15 @@ final class EngineHolder {
     private static final String INTERPRETED = "Interpreted";
 
     private final CompletableFuture<Engine> future = new CompletableFuture<>();
+    private final Handler log;
     private EngineInfo info = EngineInfo.STARTING;
     private Engine engine;
     private boolean closed;
+
+    /** @param log where the engine's own log goes; null lets the engine write to stderr (benchmarks) */
+    EngineHolder(Handler log) {
+        this.log = log;
+    }
 
     CompletableFuture<Engine> future() {
         return future;
@@ -25,7 +32,11 @@ final class EngineHolder {
         long started = System.nanoTime();
         Engine built;
         try {
-            built = Engine.newBuilder("wasm")
+            Engine.Builder builder = Engine.newBuilder("wasm");
+            if (log != null) {
+                builder.logHandler(log);
+            }
+            built = builder
                     // We report the interpreter fallback ourselves, with the fix, instead of the engine's banner.
                     .option("engine.WarnInterpreterOnly", "false")
                     // Tool modules are large (a Rust grep has ~1,500 functions) and users run on a few cores:

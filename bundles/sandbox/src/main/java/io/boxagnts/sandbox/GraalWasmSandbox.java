@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.framework.Bundle;
@@ -22,11 +21,12 @@ import org.osgi.framework.FrameworkListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The sandbox: builds the shared engine once the framework has started (building it costs about half a second of
@@ -59,26 +59,29 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
         boolean readMultiplyLinkedFiles() default false;
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(GraalWasmSandbox.class);
+    private static final Logger LOG = org.slf4j.LoggerFactory.getLogger(GraalWasmSandbox.class);
+    private static final String ENGINE_LOGGER = "io.boxagnts.sandbox.engine";
 
     private final BundleContext context;
-    private final EngineHolder holder = new EngineHolder();
+    private final EngineHolder holder;
     private final AtomicBoolean startRequested = new AtomicBoolean();
     private final ScheduledExecutorService watchdog;
+    private final ToolThreads threads;
     private final ToolExtender extender;
     private final WorkspaceRoot workspace;
 
     @Activate
-    public GraalWasmSandbox(BundleContext context, Config config) throws IOException {
+    public GraalWasmSandbox(BundleContext context, Config config, @Reference LoggerFactory osgiLog) throws IOException {
         this.context = context;
+        this.holder = new EngineHolder(new EngineLog(osgiLog.getLogger(ENGINE_LOGGER)));
         // Without race-free resolution beneath the workspace the sandbox does not start (decision 0011).
         this.workspace = WorkspaceRoot.open(Path.of(context.getProperty(RuntimeProperties.WORKSPACE) == null ? "."
                 : context.getProperty(RuntimeProperties.WORKSPACE)), config.readMultiplyLinkedFiles());
         LOG.info("workspace {} confined with {}", workspace.path(), workspace.mechanism());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("boxagnts-sandbox-watchdog").daemon().factory());
-        SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace,
-                new Semaphore(Math.max(1, config.maxConcurrentCalls()), true), watchdog);
+        this.threads = new ToolThreads(config.maxConcurrentCalls());
+        SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace, threads, watchdog);
         this.extender = new ToolExtender(context, runtime, new ToolDescriptor.Caps(
                 Duration.ofMillis(config.maxTimeoutMs()), config.maxMemoryMb() << 20, config.maxOutputKb() << 10),
                 config.maxModuleMb() << 20);
@@ -108,6 +111,7 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
     void deactivate() throws InterruptedException {
         context.removeFrameworkListener(this);
         extender.close();
+        threads.close();
         watchdog.shutdownNow();
         watchdog.awaitTermination(5, TimeUnit.SECONDS);
         holder.close();

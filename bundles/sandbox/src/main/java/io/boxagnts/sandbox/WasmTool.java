@@ -63,21 +63,10 @@ final class WasmTool implements Tool {
         byte[] input = checkedInput(request.input());
         Duration timeout = spec.limits().timeout();
         try {
-            if (!runtime.calls().tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new ToolException(ToolError.Kind.TOO_MANY_CALLS, "the sandbox is running its maximum of "
-                        + "concurrent tool calls; " + spec.name() + " waited " + timeout.toMillis() + " ms for a turn");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ToolException(ToolError.Kind.UNAVAILABLE, "interrupted while waiting for a turn");
-        }
-        try {
-            return run(engine(timeout), input);
+            return runtime.calls().run(spec.name(), timeout, () -> run(engine(timeout), input));
         } catch (ToolException e) {
             log(request, e.error());
             throw e;
-        } finally {
-            runtime.calls().release();
         }
     }
 
@@ -134,7 +123,8 @@ final class WasmTool implements Tool {
         running.set(context);
         ScheduledFuture<?> watchdog = runtime.watchdog().schedule(() -> cancel(running, stop, Stop.TIMEOUT),
                 spec.limits().timeout().toMillis(), TimeUnit.MILLISECONDS);
-        // Guest code does not see Thread.interrupt(): the caller's interrupt (a cancelled agent turn) closes the context.
+        // Guest code does not see Thread.interrupt(): an interrupt of the thread running the call (a cancelled agent
+        // turn interrupts its caller, ToolThreads passes that on) closes the context.
         Thread caller = Thread.currentThread();
         ScheduledFuture<?> interruptWatch = runtime.watchdog().scheduleWithFixedDelay(() -> {
             if (caller.isInterrupted()) {

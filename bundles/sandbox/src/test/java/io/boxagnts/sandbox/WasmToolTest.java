@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import org.graalvm.polyglot.Engine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,10 +52,10 @@ class WasmToolTest {
     }
 
     private static WasmTool tool(String module, ToolLimits limits) throws IOException {
-        return tool(module, limits, new Semaphore(4));
+        return tool(module, limits, new ToolThreads(4));
     }
 
-    private static WasmTool tool(String module, ToolLimits limits, Semaphore calls) throws IOException {
+    private static WasmTool tool(String module, ToolLimits limits, ToolThreads calls) throws IOException {
         SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine),
                 root, calls, watchdog);
         return new WasmTool(new ToolSpec(module, "", null, ToolPermissions.READ, limits, "1"), module(module), runtime);
@@ -135,11 +134,11 @@ class WasmToolTest {
 
     @Test
     void callsBeyondTheConcurrencyCapAreTurnedAway() throws Exception {
-        Semaphore one = new Semaphore(1);
+        ToolThreads one = new ToolThreads(1);
         WasmTool loop = tool("loop", new ToolLimits(Duration.ofSeconds(2), 1 << 20, 1024), one);
         WasmTool echo = tool("echo", new ToolLimits(Duration.ofMillis(200), 1 << 20, 1024), one);
         Thread busy = Thread.ofPlatform().start(() -> failure(loop, "{}"));
-        while (one.availablePermits() > 0) {
+        while (one.available() > 0) {
             Thread.onSpinWait();
         }
         assertEquals(ToolError.Kind.TOO_MANY_CALLS, failure(echo, "{}"));

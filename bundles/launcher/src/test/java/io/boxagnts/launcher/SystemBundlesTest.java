@@ -1,0 +1,22 @@
+package io.boxagnts.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SystemBundlesTest {
+
+    @Test
+    void theHttpServerIsInstalledAndSoStartedLast() {
+        List<Path> sorted = List.of(Path.of("system/io.boxagnts.http-1.jar"),
+                Path.of("system/org.apache.felix.http.jetty12-1.1.8.jar"),
+                Path.of("system/org.apache.felix.http.servlet-api-6.1.0.jar"),
+                Path.of("system/org.apache.felix.scr-2.2.18.jar"));
+        assertEquals(List.of(Path.of("system/io.boxagnts.http-1.jar"),
+                Path.of("system/org.apache.felix.http.servlet-api-6.1.0.jar"),
+                Path.of("system/org.apache.felix.scr-2.2.18.jar"),
+                Path.of("system/org.apache.felix.http.jetty12-1.1.8.jar")), SystemBundles.installOrder(sorted));
+    }
+}

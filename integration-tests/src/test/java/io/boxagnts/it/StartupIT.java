@@ -1,0 +1,116 @@
+package io.boxagnts.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.Test;
+
+/** What the runtime says while it starts, and after a start that ended in a JVM crash. */
+public class StartupIT {
+
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private record Answer(String path, int status, String contentType, String body) {}
+
+    @Test
+    public void fromItsFirstAnswerTheServerTellsTheTruthInJson() throws Exception {
+        try (TestRuntime runtime = TestRuntime.prepare("boxagnts-startup-it")) {
+            // The user's own token: known before the start, so requests can carry it from the first moment.
+            String token = "t".repeat(48);
+            Path tokenFile = Files.writeString(runtime.root().resolve("token"), token);
+            Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
+            Http.useToken(runtime.port(), token);
+            List<Answer> answers = new ArrayList<>();
+            try (BoxagntsProcess unused = BoxagntsProcess.start("--workspace-dir", runtime.workspace().toString(),
+                    "--port", Integer.toString(runtime.port()), "--data-dir", runtime.data().toString(),
+                    "--plugins-dir", runtime.root().resolve("plugins").toString(),
+                    "--access-token-file", tokenFile.toString())) {
+                Await.until("health says ok (answers so far: " + answers.size() + ")", () -> {
+                    Answer health = ask(runtime.url("/api/health"));
+                    if (health == null) {
+                        return false; // not listening yet
+                    }
+                    answers.add(health);
+                    Answer tools = ask(runtime.url("/api/tools"));
+                    if (tools != null) {
+                        answers.add(tools);
+                    }
+                    return health.status() == 200 && status(health).equals("ok");
+                });
+            }
+            // Felix HTTP opens its connector a moment before it hands the servlet context to the whiteboard (the
+            // order inside JettyService); a request that lands in that gap gets the dispatcher's HTML 404. From the
+            // first JSON answer on, everything is JSON. The HTTP server starts last, so the API is registered then.
+            int firstJson = 0;
+            while (firstJson < answers.size() && !answers.get(firstJson).contentType().startsWith("application/json")) {
+                assertEquals(answers.get(firstJson).toString(), 404, answers.get(firstJson).status());
+                firstJson++;
+            }
+            for (Answer answer : answers.subList(firstJson, answers.size())) {
+                assertTrue(answer.toString(), answer.contentType().startsWith("application/json"));
+                JsonObject body = JsonParser.parseString(answer.body()).getAsJsonObject();
+                if (answer.status() == 503) {
+                    assertEquals(answer.toString(), "STARTING", body.getAsJsonObject("error").get("kind").getAsString());
+                } else {
+                    assertEquals(answer.toString(), 200, answer.status());
+                }
+                if (answer.path().equals("/api/health") && answer.status() == 200) {
+                    assertTrue(answer.toString(), List.of("starting", "ok").contains(status(answer)));
+                    assertFalse(answer.toString(), body.getAsJsonObject("engine").get("state").getAsString()
+                            .equals("FAILED"));
+                    assertEquals(answer.toString(), 0, body.getAsJsonArray("warnings").size());
+                }
+            }
+            assertTrue("the start was seen as such: " + answers, answers.stream().anyMatch(a ->
+                    a.path().equals("/api/health") && a.status() == 200 && status(a).equals("starting")));
+        }
+    }
+
+    @Test
+    public void aJvmCrashIsReportedInTheDataDirectoryAndAtTheNextStart() throws Exception {
+        try (TestRuntime runtime = TestRuntime.prepare("boxagnts-crash-report-it")) {
+            runtime.start();
+            long pid = runtime.process().pid();
+            // SIGSEGV from outside: the JVM handles it as a crash of its own and writes its report.
+            assertEquals(0, new ProcessBuilder("kill", "-SEGV", Long.toString(pid)).start().waitFor());
+            assertTrue(runtime.process().exitCode() != 0);
+            Path report = runtime.data().resolve("logs/hs_err_pid" + pid + ".log");
+            assertTrue("the crash report is in the data directory", Files.isRegularFile(report));
+            assertFalse("and not in the current directory",
+                    Files.exists(Path.of("hs_err_pid" + pid + ".log").toAbsolutePath()));
+
+            runtime.start();
+            List<String> notices = runtime.process().stderr().stream()
+                    .filter(line -> line.contains("the last run ended in a JVM crash")).toList();
+            assertEquals(List.of("boxagnts: the last run ended in a JVM crash; its report is " + report), notices);
+        }
+    }
+
+    private static Answer ask(String url) throws InterruptedException {
+        try {
+            HttpResponse<String> response = CLIENT.send(Http.request(url).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Answer(java.net.URI.create(url).getPath(), response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(""), response.body());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String status(Answer health) {
+        return JsonParser.parseString(health.body()).getAsJsonObject().get("status").getAsString();
+    }
+
+}
