@@ -33,7 +33,7 @@ public class StartupIT {
             Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
             Http.useToken(runtime.port(), token);
             List<Answer> answers = new ArrayList<>();
-            try (BoxagntsProcess unused = BoxagntsProcess.start("--workspace-dir", runtime.workspace().toString(),
+            try (BoxagntsProcess boxagnts = BoxagntsProcess.start("--workspace-dir", runtime.workspace().toString(),
                     "--port", Integer.toString(runtime.port()), "--data-dir", runtime.data().toString(),
                     "--plugins-dir", runtime.root().resolve("plugins").toString(),
                     "--access-token-file", tokenFile.toString())) {
@@ -49,6 +49,8 @@ public class StartupIT {
                     }
                     return health.status() == 200 && status(health).equals("ok");
                 });
+                assertTrue(boxagnts.stdout().toString(), boxagnts.stdout().stream()
+                        .anyMatch(line -> line.contains(" is ready at ")));
             }
             // Felix HTTP opens its connector a moment before it hands the servlet context to the whiteboard (the
             // order inside JettyService); a request that lands in that gap gets the dispatcher's HTML 404. From the

@@ -8,13 +8,19 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Temporary folders the tests make, removed (with what the runtime wrote into them) when the test JVM exits. */
+/**
+ * Temporary folders the tests make, under {@code integration-tests/target/tmp} (the build's, emptied before each run;
+ * property {@code boxagnts.test.tmp}) rather than /tmp, and removed with what the runtime wrote into them when the
+ * test JVM exits. The Pax Exam JVM may end without running shutdown hooks, so the folder is what keeps /tmp clean.
+ */
 final class TempDirs {
 
     private TempDirs() {}
 
     static Path create(String prefix) throws IOException {
-        Path dir = Files.createTempDirectory(prefix);
+        String base = System.getProperty("boxagnts.test.tmp");
+        Path dir = base == null ? Files.createTempDirectory(prefix)
+                : Files.createTempDirectory(Files.createDirectories(Path.of(base)), prefix);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
         return dir;
     }
