@@ -6,14 +6,6 @@ import static org.junit.Assert.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -36,11 +28,7 @@ public class LocalModelServerIT {
     @BeforeClass
     public static void start() throws Exception {
         llama = new ScriptedLlamaServer(4096); // not started: the user starts it later
-        runtime = TestRuntime.prepare("boxagnts-local-model-it");
-        for (int i = 0; i < 400; i++) { // a project big enough that listing it overflows a small context
-            Path dir = Files.createDirectories(runtime.workspace().resolve("src/module" + (i % 20)));
-            Files.writeString(dir.resolve("Service" + i + ".java"), "class Service" + i + " {}\n");
-        }
+        runtime = TestRuntime.prepare("boxagnts-local-model-it").withProject();
         runtime.start("--model-url", llama.baseUrl());
     }
 
@@ -71,31 +59,15 @@ public class LocalModelServerIT {
 
     /** A turn to its end, as the UI reads it. */
     private static List<JsonObject> turn(String text) throws Exception {
-        HttpResponse<java.util.stream.Stream<String>> response = HttpClient.newHttpClient().send(
-                Http.request(url("/api/sessions/" + session + "/messages")).timeout(Duration.ofSeconds(120))
-                        .POST(HttpRequest.BodyPublishers.ofString(body(text))).build(),
-                HttpResponse.BodyHandlers.ofLines());
-        assertEquals(200, response.statusCode());
-        List<JsonObject> events = new ArrayList<>();
-        Iterator<String> lines = response.body().iterator();
-        while (lines.hasNext()) {
-            String line = lines.next();
-            if (line.startsWith("data: ")) {
-                events.add(JsonParser.parseString(line.substring(6)).getAsJsonObject());
-            }
-        }
-        return events;
+        return SseTurn.run(runtime, session, body(text));
     }
 
     private static String reason(List<JsonObject> events) {
-        JsonObject last = events.get(events.size() - 1);
-        assertEquals(events.toString(), "TurnFinished", last.get("type").getAsString());
-        return last.get("reason").getAsString();
+        return SseTurn.reason(events);
     }
 
     private static List<String> notices(List<JsonObject> events) {
-        return events.stream().filter(e -> e.get("type").getAsString().equals("Notice"))
-                .map(e -> e.get("message").getAsString()).toList();
+        return SseTurn.notices(events);
     }
 
     private static JsonObject error(Http.Response response) {

@@ -49,6 +49,19 @@ final class TestRuntime implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Writes 400 small Java files in 20 modules into the workspace: a project big enough that listing it (~37 KB)
+     * overflows a small model's context, each file with a TODO for grep to find.
+     */
+    TestRuntime withProject() throws IOException {
+        for (int i = 0; i < 400; i++) {
+            Path dir = Files.createDirectories(workspace.resolve("src/module" + (i % 20)));
+            Files.writeString(dir.resolve("Service" + i + ".java"), "class Service" + i + " {\n    // TODO(team) split "
+                    + "this service " + i + "\n}\n");
+        }
+        return this;
+    }
+
     Path root() {
         return root;
     }
