@@ -116,6 +116,31 @@ public class ContainerIT {
         }
     }
 
+    /**
+     * The Web Console runs in its own context at /system/console, registered only once our security provider is
+     * there, which outranks the console's built-in basic-auth one: the token opens it, admin:admin does not.
+     */
+    @Test
+    public void theWebConsoleIsServedToTheTokenHolderOnly() throws Exception {
+        String base = Http.containerBase(context::getProperty);
+        org.osgi.framework.ServiceReference<?> provider = context.getServiceReference(
+                "org.apache.felix.webconsole.spi.SecurityProvider");
+        assertNotNull("a console security provider", provider);
+        assertEquals("io.boxagnts.console", provider.getBundle().getSymbolicName());
+        assertEquals("boxagnts", provider.getProperty("webconsole.security.provider.id"));
+        assertNotNull("the console's own context", context.getServiceReferences(
+                org.osgi.service.servlet.context.ServletContextHelper.class,
+                "(&(osgi.http.whiteboard.context.name=org.apache.felix.webconsole)"
+                        + "(osgi.http.whiteboard.context.path=/system/console))").stream().findFirst().orElse(null));
+        Await.until("the console answers", () -> Http.get(base + "/system/console/bundles.json").status() == 200);
+        assertTrue(Http.get(base + "/system/console/bundles.json").body().contains("\"io.boxagnts.console\""));
+        java.net.http.HttpResponse<String> basic = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/system/console/bundles.json"))
+                        .header("Authorization", "Basic YWRtaW46YWRtaW4=").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, basic.statusCode());
+    }
+
     @Test
     public void graalWasmRunsCompiledCodeInsideTheContainer() throws Exception {
         byte[] wasm = Files.readAllBytes(Path.of(System.getProperty("boxagnts.test.wasm"), "fib.wasm"));

@@ -1,10 +1,15 @@
 package io.boxagnts.it;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,6 +68,21 @@ final class Http {
 
     static Response get(String url) throws IOException, InterruptedException {
         return send(request(url).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
+    /** Bytes on a socket, as a hostile client sends them; the answer's text, or empty when the server hung up. */
+    static String raw(int port, String request) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            socket.shutdownOutput();
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        } catch (java.net.SocketException | java.net.SocketTimeoutException e) {
+            return "";
+        }
     }
 
     static Response send(HttpRequest request) throws IOException, InterruptedException {

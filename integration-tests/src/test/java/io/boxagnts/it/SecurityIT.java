@@ -6,16 +6,11 @@ import static org.junit.Assert.assertTrue;
 
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -92,7 +87,7 @@ public class SecurityIT {
     public void encodedOrDottedPathsToTheApiStillNeedTheToken() throws Exception {
         for (String path : List.of("/%61pi/sessions", "/x/../api/sessions", "/./api/sessions", "//api/sessions",
                 "/api/./sessions", "/api%2Fsessions", "/%2561pi/sessions", "/api/sessions;x=1", "/ui/..;/api/sessions")) {
-            String answer = raw("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n");
+            String answer = Http.raw(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n");
             String status = answer.lines().findFirst().orElse("");
             assertFalse(path + " -> " + status, answer.contains("\"sessions\":["));
             assertTrue(path + " -> " + status, status.matches("HTTP/1\\.1 (400|401|404).*"));
@@ -101,7 +96,7 @@ public class SecurityIT {
 
     @Test
     public void aForeignHostIsRefusedEvenWithTheToken() throws Exception {
-        String answer = raw("POST /api/sessions HTTP/1.1\r\nHost: attacker.example:" + port + "\r\nAuthorization: Bearer "
+        String answer = Http.raw(port, "POST /api/sessions HTTP/1.1\r\nHost: attacker.example:" + port + "\r\nAuthorization: Bearer "
                 + token + "\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
         assertTrue(answer, answer.startsWith("HTTP/1.1 403"));
         assertTrue(answer, answer.contains("Host 'attacker.example:" + port + "'"));
@@ -182,11 +177,11 @@ public class SecurityIT {
         // client would still be sending, which HTTP clients report as a broken connection)
         String headers = "POST /api/tools/write_file/invoke HTTP/1.1\r\nHost: 127.0.0.1:" + port
                 + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\n";
-        String declared = raw(headers + "Content-Length: " + (3 << 20) + "\r\n\r\n{\"path\":");
+        String declared = Http.raw(port, headers + "Content-Length: " + (3 << 20) + "\r\n\r\n{\"path\":");
         assertTrue(declared, declared.startsWith("HTTP/1.1 413"));
         // chunked, so no length to refuse it by: the endpoint's own limit (256 KiB for sessions) stops it
         String chunk = "{\"title\":\"" + "x".repeat(300_000) + "\"}";
-        String chunked = raw(headers.replace("/api/tools/write_file/invoke", "/api/sessions")
+        String chunked = Http.raw(port, headers.replace("/api/tools/write_file/invoke", "/api/sessions")
                 + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length()) + "\r\n" + chunk
                 + "\r\n0\r\n\r\n");
         assertTrue(chunked.lines().findFirst().orElse(""), chunked.startsWith("HTTP/1.1 413"));
@@ -234,7 +229,7 @@ public class SecurityIT {
             }
         }
         for (int i = 0; i < 200; i++) {
-            String answer = raw(Fuzz.rawRequest(random, port, token));
+            String answer = Http.raw(port, Fuzz.rawRequest(random, port, token));
             // 505 is the protocol's one right answer to "HTTP/9.9"; any other 5xx is a failure
             if (answer.matches("(?s)HTTP/1\\.1 5\\d\\d.*") && !answer.startsWith("HTTP/1.1 505")) {
                 failures.add("raw request -> " + answer.lines().findFirst().orElse(""));
@@ -272,21 +267,6 @@ public class SecurityIT {
 
     private static HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Bytes on a socket, as a hostile client sends them; the answer's text, or empty when the server hung up. */
-    static String raw(String request) throws IOException {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            socket.shutdownOutput();
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        } catch (java.net.SocketException | java.net.SocketTimeoutException e) {
-            return "";
-        }
     }
 
     private static int freePort() throws IOException {

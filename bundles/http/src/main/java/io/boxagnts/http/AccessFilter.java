@@ -1,5 +1,8 @@
 package io.boxagnts.http;
 
+import io.boxagnts.api.audit.AdminAction;
+import io.boxagnts.api.audit.AuditLog;
+import io.boxagnts.api.runtime.HttpContext;
 import io.boxagnts.api.runtime.RuntimeProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -11,12 +14,19 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.servlet.whiteboard.Preprocessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Every request to this HTTP server passes here first, whatever servlet context it is bound for: a whiteboard
  * preprocessor runs before the container picks a context, so an endpoint added later (in the {@code boxagnts}
  * context or any other: the Web Console, MCP) cannot skip the checks of {@link AccessPolicy}. Sets the security headers,
- * and answers refusals itself.
+ * answers refusals itself, marks what it lets through with the credential's role ({@link HttpContext#ROLE_ATTRIBUTE}),
+ * and reports refused credentials to the audit log as sign-in failures.
  */
 @Component(service = Preprocessor.class)
 public final class AccessFilter implements Preprocessor {
@@ -39,6 +50,11 @@ public final class AccessFilter implements Preprocessor {
 
     private final AccessPolicy policy;
     private final AccessToken token;
+    private final SignInFailures failures = new SignInFailures(Clock.systemUTC());
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AuditLog audit;
 
     @Activate
     public AccessFilter(BundleContext context) {
@@ -52,9 +68,13 @@ public final class AccessFilter implements Preprocessor {
             Arrays.stream(allowed.split(",")).map(String::trim).filter(h -> !h.isEmpty()).forEach(hosts::add);
         }
         String port = context.getProperty("org.osgi.service.http.port");
-        this.token = new AccessToken(readToken(context.getProperty(RuntimeProperties.ACCESS_TOKEN_FILE)),
-                port == null ? 0 : Integer.parseInt(port.trim()));
-        this.policy = new AccessPolicy(hosts, token);
+        int portNumber = port == null ? 0 : Integer.parseInt(port.trim());
+        this.token = new AccessToken(readToken(context.getProperty(RuntimeProperties.ACCESS_TOKEN_FILE), "access"),
+                portNumber);
+        String adminFile = context.getProperty(RuntimeProperties.ADMIN_TOKEN_FILE);
+        // A named admin token that cannot be read locks administration for everyone, rather than opening it.
+        AccessToken admin = adminFile == null ? null : new AccessToken(readToken(adminFile, "admin"), portNumber);
+        this.policy = new AccessPolicy(hosts, token, admin);
     }
 
     @Override
@@ -76,10 +96,15 @@ public final class AccessFilter implements Preprocessor {
         AccessPolicy.Verdict verdict = policy.check(incoming(request));
         switch (verdict) {
             case AccessPolicy.Pass pass -> {
+                if (pass.role() != null) {
+                    request.setAttribute(HttpContext.ROLE_ATTRIBUTE, pass.role());
+                } else {
+                    request.removeAttribute(HttpContext.ROLE_ATTRIBUTE);
+                }
                 return true;
             }
             case AccessPolicy.GrantCookie grant -> {
-                response.setHeader("Set-Cookie", token.setCookieHeader());
+                response.setHeader("Set-Cookie", grant.token().setCookieHeader());
                 response.setHeader("Cache-Control", "no-store");
                 response.setStatus(303);
                 response.setHeader("Location", grant.location());
@@ -87,10 +112,42 @@ public final class AccessFilter implements Preprocessor {
             }
             case AccessPolicy.Refuse refuse -> {
                 LOG.debug("{} {} refused: {}", request.getMethod(), request.getRequestURI(), refuse.message());
+                if (refuse.signInFailure()) {
+                    recordSignInFailure(request, refuse);
+                }
                 JsonResponses.error(response, refuse.status(), refuse.kind(), refuse.message());
                 return false;
             }
         }
+    }
+
+    /** Who tried what with which kind of credential; never the credential itself. */
+    private void recordSignInFailure(HttpServletRequest request, AccessPolicy.Refuse refuse) {
+        AuditLog log = audit;
+        long suppressed = failures.admit();
+        if (log == null || suppressed < 0) {
+            return;
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("status", Integer.toString(refuse.status()));
+        details.put("reason", refuse.message());
+        details.put("method", request.getMethod());
+        details.put("credential", credentialKind(request));
+        if (suppressed > 0) {
+            details.put("notRecordedBefore", Long.toString(suppressed));
+        }
+        log.record(new AdminAction("remote " + request.getRemoteAddr(), "sign-in failure", decodedPath(request),
+                details));
+    }
+
+    private String credentialKind(HttpServletRequest request) {
+        String authorization = request.getHeader("Authorization");
+        if (authorization != null) {
+            int space = authorization.indexOf(' ');
+            String scheme = space < 0 ? authorization : authorization.substring(0, space);
+            return "Authorization " + (scheme.length() > 20 ? scheme.substring(0, 20) : scheme);
+        }
+        return queryToken(request.getQueryString()) != null ? "token in link" : "cookie";
     }
 
     private AccessPolicy.Incoming incoming(HttpServletRequest request) {
@@ -132,8 +189,8 @@ public final class AccessFilter implements Preprocessor {
         }
     }
 
-    /** An unreadable token file leaves the API closed (every request 401), never open. */
-    private static String readToken(String file) {
+    /** An unreadable token file leaves what it guards closed (every request 401 or 403), never open. */
+    private static String readToken(String file, String which) {
         if (file == null) {
             LOG.error("no access token file is configured ({}); the API refuses every request",
                     RuntimeProperties.ACCESS_TOKEN_FILE);
@@ -142,12 +199,12 @@ public final class AccessFilter implements Preprocessor {
         try {
             String token = Files.readString(Path.of(file)).trim();
             if (token.length() < 32) {
-                LOG.error("the access token in {} is shorter than 32 characters; the API refuses every request", file);
+                LOG.error("the {} token in {} is shorter than 32 characters; it is refused", which, file);
                 return "";
             }
             return token;
         } catch (IOException | RuntimeException e) {
-            LOG.error("the access token file {} cannot be read ({}); the API refuses every request", file, e.toString());
+            LOG.error("the {} token file {} cannot be read ({}); it is refused", which, file, e.toString());
             return "";
         }
     }

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * Who may use this runtime, decided for every request before any endpoint sees it. Any web page the user visits can
@@ -20,6 +21,10 @@ import java.util.Set;
  * </ul>
  * The static UI is public (it holds no data); {@code GET /any/page?token=...} (but not {@code /api/}, whose URLs end
  * up in logs) exchanges the token for the cookie.
+ * <p>
+ * Administration ({@link HttpContext#isAdminPath}: the Web Console, {@code /api/admin/}) needs a credential that may
+ * administer: the access token, unless the deployment set a separate admin token, which then alone may (403 for the
+ * access token). Every request let through carries its role ({@link Pass#role()}).
  */
 final class AccessPolicy {
 
@@ -33,27 +38,51 @@ final class AccessPolicy {
     /** What to do with the request. */
     sealed interface Verdict {}
 
-    /** Serve it. */
-    record Pass() implements Verdict {}
+    /**
+     * Serve it.
+     *
+     * @param role {@link HttpContext#ROLE_ADMIN} or {@link HttpContext#ROLE_USER}; null for the public UI files
+     */
+    record Pass(String role) implements Verdict {}
 
-    /** Answer with this error and nothing else. */
-    record Refuse(int status, String kind, String message) implements Verdict {}
+    /**
+     * Answer with this error and nothing else.
+     *
+     * @param signInFailure whether a credential was presented and refused (a wrong token, a stale cookie, the access
+     *     token at an administrative path): worth an audit record, unlike a request that simply brought none
+     */
+    record Refuse(int status, String kind, String message, boolean signInFailure) implements Verdict {
 
-    /** A valid token in the page URL: set the cookie and send the browser to the URL without it. */
-    record GrantCookie(String location) implements Verdict {}
+        Refuse(int status, String kind, String message) {
+            this(status, kind, message, false);
+        }
+    }
+
+    /** A valid token in the page URL: set the cookie for {@code token} and send the browser to the URL without it. */
+    record GrantCookie(String location, AccessToken token) implements Verdict {}
 
     /** The largest body any endpoint takes (a 1 MiB tool input plus its JSON); endpoints check their own limits too. */
     static final long MAX_BODY_BYTES = (1 << 20) + 8192;
 
     private final Set<String> hosts;
     private final AccessToken token;
+    private final AccessToken adminToken;
 
-    /** @param extraHosts names the runtime is also reached by, besides the loopback ones (its --host, proxies) */
+    /** No separate admin token: the access token may administer. */
     AccessPolicy(Set<String> extraHosts, AccessToken token) {
+        this(extraHosts, token, null);
+    }
+
+    /**
+     * @param extraHosts names the runtime is also reached by, besides the loopback ones (its --host, proxies)
+     * @param adminToken the administrator's token, or null when the access token may administer
+     */
+    AccessPolicy(Set<String> extraHosts, AccessToken token, AccessToken adminToken) {
         Set<String> all = new HashSet<>(Set.of("localhost", "127.0.0.1", "[::1]"));
         extraHosts.forEach(h -> all.add(bracketed(h.toLowerCase(Locale.ROOT))));
         this.hosts = Set.copyOf(all);
         this.token = token;
+        this.adminToken = adminToken;
     }
 
     Verdict check(Incoming in) {
@@ -72,21 +101,44 @@ final class AccessPolicy {
             return exchange(in);
         }
         if (isPublic(in)) {
-            return new Pass();
+            return new Pass(null);
         }
         if (in.authorization() != null) {
-            return token.matchesHeader(in.authorization()) ? new Pass()
-                    : new Refuse(401, "UNAUTHORIZED", "the access token is wrong; it is in the data directory's "
-                            + "access-token file");
+            String role = roleOf(in.authorization(), AccessToken::matchesHeader);
+            return role == null ? new Refuse(401, "UNAUTHORIZED", "the access token is wrong; it is in the data "
+                    + "directory's access-token file", true) : admit(in, role);
         }
-        if (in.cookie() != null && token.matchesCookie(in.cookie())) {
-            return cookieRequest(in);
+        String role = in.cookie() == null ? null : roleOf(in.cookie(), AccessToken::matchesCookie);
+        if (role != null) {
+            Verdict verdict = cookieRequest(in);
+            return verdict instanceof Refuse ? verdict : admit(in, role);
         }
-        return new Refuse(401, "UNAUTHORIZED", in.cookie() == null
-                ? "this needs the access token: open the URL BoxAgnts printed at start, or send "
-                        + "'Authorization: Bearer <token>' (the token is in the data directory's access-token file)"
-                : "the session cookie is no longer valid (the access token changed); open the URL BoxAgnts printed "
-                        + "at start");
+        return in.cookie() == null
+                ? new Refuse(401, "UNAUTHORIZED", "this needs the access token: open the URL BoxAgnts printed at start, "
+                        + "or send 'Authorization: Bearer <token>' (the token is in the data directory's access-token "
+                        + "file)")
+                : new Refuse(401, "UNAUTHORIZED", "the session cookie is no longer valid (the access token changed); "
+                        + "open the URL BoxAgnts printed at start", true);
+    }
+
+    /** The role of a credential: admin for the admin token, or for the access token when there is none; else user. */
+    private String roleOf(String credential, BiPredicate<AccessToken, String> matches) {
+        if (adminToken != null && matches.test(adminToken, credential)) {
+            return HttpContext.ROLE_ADMIN;
+        }
+        if (matches.test(token, credential)) {
+            return adminToken == null ? HttpContext.ROLE_ADMIN : HttpContext.ROLE_USER;
+        }
+        return null;
+    }
+
+    /** A valid credential: let it through, unless it is the plain access token at an administrative path. */
+    private static Verdict admit(Incoming in, String role) {
+        if (HttpContext.ROLE_USER.equals(role) && HttpContext.isAdminPath(in.path())) {
+            return new Refuse(403, "FORBIDDEN", "administration needs the administrator's token (the file named by "
+                    + "--admin-token-file); the access token may use the UI and the API only", true);
+        }
+        return new Pass(role);
     }
 
     /**
@@ -100,11 +152,14 @@ final class AccessPolicy {
     }
 
     private Verdict exchange(Incoming in) {
-        if (!"GET".equals(in.method()) || !token.matches(in.queryToken())) {
+        AccessToken matching = adminToken != null && adminToken.matches(in.queryToken()) ? adminToken
+                : token.matches(in.queryToken()) ? token : null;
+        if (!"GET".equals(in.method()) || matching == null) {
             return new Refuse(401, "UNAUTHORIZED", "the token in this link is wrong; use the URL BoxAgnts printed "
-                    + "at start");
+                    + "at start", true);
         }
-        return new GrantCookie(in.rawPath()); // as sent: still percent-encoded, so no line break can reach a header
+        // the location as sent: still percent-encoded, so no line break can reach a header
+        return new GrantCookie(in.rawPath(), matching);
     }
 
     /** The browser sent the cookie by itself: make sure our own page asked for this. */
@@ -118,7 +173,7 @@ final class AccessPolicy {
             return new Refuse(403, "FORBIDDEN", "a browser request that changes state must carry its Origin; "
                     + "scripts use 'Authorization: Bearer <token>' instead of the cookie");
         }
-        return new Pass();
+        return new Pass(null);
     }
 
     /** Same origin as the Host the request was sent to: scheme http(s), same name, same port. */

@@ -1,10 +1,12 @@
 package io.boxagnts.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.boxagnts.api.runtime.HttpContext;
 import io.boxagnts.http.AccessPolicy.GrantCookie;
 import io.boxagnts.http.AccessPolicy.Incoming;
 import io.boxagnts.http.AccessPolicy.Pass;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class AccessPolicyTest {
 
     private static final String SECRET = "0123456789abcdef0123456789abcdef-secret";
+    private static final String ADMIN_SECRET = "fedcba9876543210fedcba9876543210-admin";
     private static final String HOST = "127.0.0.1:30001";
     private static final String ORIGIN = "http://127.0.0.1:30001";
 
@@ -35,6 +38,59 @@ class AccessPolicyTest {
         assertInstanceOf(Pass.class, policy.check(get("/api/sessions", "Bearer " + SECRET, null, null)));
         assertInstanceOf(Pass.class, policy.check(get("/api/sessions", "bearer " + SECRET, null, null)));
         assertInstanceOf(Pass.class, policy.check(get("/api/sessions", null, cookie, null)));
+        assertFalse(assertRefused(401, policy.check(get("/api/sessions", null, null, null))).signInFailure(),
+                "no credential is not a failed sign-in");
+        assertTrue(assertRefused(401, policy.check(get("/api/x", "Basic YWRtaW46YWRtaW4=", null, null))).signInFailure());
+        assertTrue(assertRefused(401, policy.check(get("/api/x", null, "forged-cookie", null))).signInFailure());
+    }
+
+    @Test
+    void withoutAnAdminTokenTheAccessTokenAdministers() {
+        for (String path : new String[] {"/system/console", "/system/console/bundles", "/api/admin/tools", "/api/x"}) {
+            assertEquals(new Pass(HttpContext.ROLE_ADMIN), policy.check(get(path, "Bearer " + SECRET, null, null)));
+            assertEquals(new Pass(HttpContext.ROLE_ADMIN), policy.check(get(path, null, cookie, null)));
+        }
+        assertEquals(new Pass(null), policy.check(get("/ui/app.js", null, null, null)));
+        assertRefused(401, policy.check(get("/system/console", "Basic YWRtaW46YWRtaW4=", null, null))); // admin:admin
+    }
+
+    @Test
+    void anAdminTokenAloneAdministersAndTheAccessTokenGets403There() {
+        AccessToken admin = new AccessToken(ADMIN_SECRET, 30001);
+        AccessPolicy split = new AccessPolicy(Set.of(), token, admin);
+        String adminCookie = admin.setCookieHeader().substring("boxagnts-30001=".length()).split(";")[0];
+        for (String path : new String[] {"/system/console", "/system/console/", "/system/console/bundles.json",
+                "/api/admin", "/api/admin/tools/grep"}) {
+            Refuse refused = assertRefused(403, split.check(get(path, "Bearer " + SECRET, null, null)));
+            assertTrue(refused.signInFailure(), "a refused console access is audited");
+            assertRefused(403, split.check(get(path, null, cookie, null)));
+            assertEquals(new Pass(HttpContext.ROLE_ADMIN), split.check(get(path, "Bearer " + ADMIN_SECRET, null, null)));
+            assertEquals(new Pass(HttpContext.ROLE_ADMIN), split.check(get(path, null, adminCookie, null)));
+        }
+        // the UI and the API stay open to the access token
+        assertEquals(new Pass(HttpContext.ROLE_USER), split.check(get("/api/sessions", "Bearer " + SECRET, null, null)));
+        assertEquals(new Pass(HttpContext.ROLE_USER), split.check(get("/api/administration", null, cookie, null)));
+        assertEquals(new Pass(HttpContext.ROLE_USER), split.check(get("/system/consoles", null, cookie, null)));
+        assertEquals(new Pass(HttpContext.ROLE_ADMIN), split.check(get("/api/sessions", "Bearer " + ADMIN_SECRET, null,
+                null)));
+        // either token signs a browser in, each to its own cookie
+        Incoming adminLink = new Incoming("GET", "/system/console", "/system/console", ADMIN_SECRET, HOST, null, "none",
+                null, null, "text/html", -1);
+        assertEquals(new GrantCookie("/system/console", admin), split.check(adminLink));
+        Incoming userLink = new Incoming("GET", "/", "/", SECRET, HOST, null, "none", null, null, "text/html", -1);
+        assertEquals(new GrantCookie("/", token), split.check(userLink));
+        // a cookie request that changes state still needs our Origin, admin or not
+        assertRefused(403, split.check(post("/api/admin/tools", null, adminCookie, null, null)));
+        assertEquals(new Pass(HttpContext.ROLE_ADMIN), split.check(post("/api/admin/tools", null, adminCookie, ORIGIN,
+                "same-origin")));
+    }
+
+    @Test
+    void anUnreadableAdminTokenLocksAdministrationForEveryone() {
+        AccessPolicy locked = new AccessPolicy(Set.of(), token, new AccessToken("", 30001));
+        assertRefused(403, locked.check(get("/system/console", "Bearer " + SECRET, null, null)));
+        assertRefused(401, locked.check(get("/system/console", "Bearer ", null, null)));
+        assertEquals(new Pass(HttpContext.ROLE_USER), locked.check(get("/api/sessions", "Bearer " + SECRET, null, null)));
     }
 
     @Test
@@ -58,7 +114,7 @@ class AccessPolicyTest {
     @Test
     void theTokenInTheLinkBecomesACookie() {
         Incoming link = new Incoming("GET", "/", "/", SECRET, HOST, null, "none", null, null, "text/html", -1);
-        assertEquals(new GrantCookie("/"), policy.check(link));
+        assertEquals(new GrantCookie("/", token), policy.check(link));
         Incoming wrong = new Incoming("GET", "/", "/", "guess", HOST, null, "none", null, null, "text/html", -1);
         assertRefused(401, policy.check(wrong));
         assertTrue(token.setCookieHeader().contains("HttpOnly") && token.setCookieHeader().contains("SameSite=Strict"));

@@ -18,6 +18,13 @@ public final class FrameworkProperties {
     private static final List<String> SLF4J_PACKAGES = List.of(
             "org.slf4j", "org.slf4j.spi", "org.slf4j.helpers", "org.slf4j.event");
 
+    /**
+     * SLF4J 2 also serves callers built against 1.7 (the Web Console imports {@code org.slf4j [1.7,2)}); its own bundle
+     * manifest exports these packages at 1.7.36 for them too, and so does the system bundle here.
+     */
+    private static final List<String> SLF4J_1_PACKAGES = List.of("org.slf4j", "org.slf4j.helpers");
+    private static final String SLF4J_1_VERSION = "1.7.36";
+
     private FrameworkProperties() {}
 
     public static Map<String, Object> of(LaunchOptions options, BuildInfo build, long startedAt) {
@@ -26,7 +33,8 @@ public final class FrameworkProperties {
         p.put("org.osgi.framework.storage", options.dataDir().resolve("cache/felix").toString());
         p.put("org.osgi.framework.storage.clean", "onFirstInit");
         p.put("org.osgi.framework.system.packages.extra",
-                exports(GRAAL_PACKAGES, build.graalVersion()) + "," + exports(SLF4J_PACKAGES, build.slf4jVersion()));
+                exports(GRAAL_PACKAGES, build.graalVersion()) + "," + exports(SLF4J_PACKAGES, build.slf4jVersion())
+                        + "," + exports(SLF4J_1_PACKAGES, SLF4J_1_VERSION));
         p.put("felix.log.logger", new Slf4jFrameworkLogger());
         p.put("felix.log.level", "2");
 
@@ -37,6 +45,11 @@ public final class FrameworkProperties {
         p.put("org.apache.felix.https.enable", "false");
         p.put("org.apache.felix.http.jetty.sendServerHeader", "false");
         p.put("org.apache.felix.http.name", "boxagnts");
+
+        // The Web Console at /system/console registers only once BoxAgnts' security provider (io.boxagnts.console) is
+        // there: never a moment with its built-in admin/admin.
+        p.put("felix.webconsole.security.providers", "boxagnts");
+        p.put("felix.webconsole.manager.root", "/system/console");
 
         // Declarative Services and configuration
         p.put("ds.loglevel", "warn");

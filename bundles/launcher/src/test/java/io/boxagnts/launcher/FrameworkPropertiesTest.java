@@ -20,6 +20,7 @@ class FrameworkPropertiesTest {
         assertTrue(extra.contains("org.graalvm.polyglot;version=25.0.2"), extra);
         assertTrue(extra.contains("org.graalvm.polyglot.io;version=25.0.2"), extra);
         assertTrue(extra.contains("org.slf4j;version=2.0.17"), extra);
+        assertTrue(extra.contains("org.slf4j;version=1.7.36"), extra); // for the Web Console, as slf4j-api exports it
     }
 
     @Test

@@ -21,6 +21,11 @@ public final class RuntimeProperties {
 
     /** The file holding the access token the HTTP API requires (one line, at least 32 characters, mode 0600). */
     public static final String ACCESS_TOKEN_FILE = "boxagnts.access.token.file";
+    /**
+     * The file holding the administrator's token (as the access token: one line, 32+ characters, mode 0600); absent
+     * when none is set, and then the access token may administer too.
+     */
+    public static final String ADMIN_TOKEN_FILE = "boxagnts.admin.token.file";
     /** Comma-separated host names the HTTP server answers to besides the loopback ones (absent when none). */
     public static final String ALLOWED_HOSTS = "boxagnts.http.allowed.hosts";
 

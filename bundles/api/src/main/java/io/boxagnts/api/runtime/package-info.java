@@ -1,6 +1,7 @@
 /**
- * Facts about the running BoxAgnts instance that the launcher hands to bundles as framework properties.
+ * Facts about the running BoxAgnts instance that the launcher hands to bundles as framework properties, and the
+ * shared facts of its HTTP server (context, public and administrative paths, the role of a request).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.boxagnts.api.runtime;
