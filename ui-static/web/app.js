@@ -51,6 +51,7 @@ class App {
       }
     });
     window.addEventListener('hashchange', () => this.route());
+    showConsoleLink();
     try {
       await Promise.all([this.chat.loadModels(), this.sidebar.refresh()]);
     } catch (e) {
@@ -147,5 +148,18 @@ function applyTheme(theme) {
   document.getElementById('hljs-dark').disabled = !dark;
 }
 
+// The Web Console, for whoever may open it (the administrator); a runtime without the console bundle shows no link.
+async function showConsoleLink() {
+  try {
+    const info = await api('/console');
+    const link = document.getElementById('console-link');
+    link.href = info.path;
+    link.hidden = !info.mayOpen;
+  } catch {
+    // no console here, or not signed in yet: no link
+  }
+}
+
 // Deferred classic scripts (the libraries) run before module scripts, so they are all loaded here.
 new App().start();
+

@@ -10,6 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Base64;
 import org.junit.AfterClass;
@@ -19,7 +22,9 @@ import org.junit.Test;
 /**
  * The Apache Felix Web Console at /system/console of a runtime started with bin/boxagnts: the signed-in user (the
  * access token as Bearer, or the browser cookie it was exchanged for) opens it; nobody else does — not without a
- * token, not with the console's well-known {@code admin:admin}, not from a foreign Host or Origin.
+ * token, not with the console's well-known {@code admin:admin}, not from a foreign Host or Origin. A second runtime is
+ * started with {@code --admin-token-file}: there the access token keeps the UI and the API but gets 403 on the console
+ * and on {@code /api/admin/}, which the admin token opens.
  */
 public class ConsoleIT {
 
@@ -27,6 +32,8 @@ public class ConsoleIT {
 
     private static TestRuntime runtime;
     private static String token;
+    private static TestRuntime split;
+    private static String adminToken;
 
     @BeforeClass
     public static void start() throws Exception {
@@ -34,12 +41,89 @@ public class ConsoleIT {
         token = Http.token(runtime.port());
         Await.until("the console is registered", () -> Http.get(runtime.url("/system/console/bundles.json"))
                 .status() == 200);
+        split = TestRuntime.prepare("boxagnts-console-admin-it");
+        adminToken = "admin-" + "7".repeat(40);
+        Path file = Files.writeString(split.root().resolve("admin-token"), adminToken + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        split.start("--admin-token-file", file.toString());
     }
 
     @AfterClass
     public static void stop() {
         if (runtime != null) {
             runtime.close();
+        }
+        if (split != null) {
+            split.close();
+        }
+    }
+
+    @Test
+    public void withoutAnAdminTokenTheUiLinksTheConsoleForTheSignedInUser() throws Exception {
+        JsonObject console = JsonParser.parseString(Http.get(runtime.url("/api/console")).body()).getAsJsonObject();
+        assertEquals("/system/console/", console.get("path").getAsString());
+        assertTrue(console.get("mayOpen").getAsBoolean());
+    }
+
+    @Test
+    public void withAnAdminTokenTheAccessTokenGets403OnTheConsoleAndTheAdminApi() throws Exception {
+        String access = Http.token(split.port());
+        // the access token keeps the UI and the API
+        assertEquals(200, send(request(split, "/api/tools").header("Authorization", "Bearer " + access)).statusCode());
+        JsonObject console = JsonParser.parseString(send(request(split, "/api/console")
+                .header("Authorization", "Bearer " + access)).body()).getAsJsonObject();
+        assertFalse("no console link for the plain user", console.get("mayOpen").getAsBoolean());
+        for (String path : new String[] {"/system/console", "/system/console/bundles", "/system/console/bundles.json",
+                "/system/console/configMgr", "/api/admin", "/api/admin/tools", "/api/%61dmin/tools"}) {
+            HttpResponse<String> refused = send(request(split, path).header("Authorization", "Bearer " + access));
+            assertEquals(path, 403, refused.statusCode());
+            assertTrue(refused.body(), refused.body().contains("\"kind\":\"FORBIDDEN\"")
+                    && refused.body().contains("--admin-token-file"));
+        }
+        // the browser signed in with the access token: the same
+        String cookie = send(request(split, "/?token=" + access)).headers().firstValue("Set-Cookie").orElseThrow()
+                .split(";")[0];
+        assertEquals(403, send(request(split, "/system/console/bundles").header("Cookie", cookie)).statusCode());
+        assertEquals(200, send(request(split, "/api/sessions").header("Cookie", cookie)).statusCode());
+        // the administrator's token opens the console and passes the checks on /api/admin/ (no endpoint yet)
+        HttpResponse<String> admin = send(request(split, "/system/console/bundles.json")
+                .header("Authorization", "Bearer " + adminToken));
+        assertEquals(200, admin.statusCode());
+        assertTrue(JsonParser.parseString(send(request(split, "/api/console").header("Authorization", "Bearer "
+                + adminToken)).body()).getAsJsonObject().get("mayOpen").getAsBoolean());
+        int adminApi = send(request(split, "/api/admin/none").header("Authorization", "Bearer " + adminToken))
+                .statusCode();
+        assertTrue("status " + adminApi, adminApi != 401 && adminApi != 403);
+        String adminCookie = send(request(split, "/system/console?token=" + adminToken)).headers()
+                .firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        assertEquals(200, send(request(split, "/system/console/bundles.json").header("Cookie", adminCookie))
+                .statusCode());
+        // each refusal is a sign-in failure in the audit log, without the token
+        Await.until("the refused console access is audited", () -> {
+            String records = send(request(split, "/api/audit?type=admin&tool=/system/console/bundles")
+                    .header("Authorization", "Bearer " + adminToken)).body();
+            return records.contains("\"action\":\"sign-in failure\"") && records.contains("\"status\":\"403\"");
+        });
+        String log = send(request(split, "/api/audit?type=admin&limit=1000").header("Authorization", "Bearer "
+                + adminToken)).body();
+        assertFalse(log.contains(access) || log.contains(adminToken));
+    }
+
+    @Test
+    public void anAdminTokenThatIsTheAccessTokenOrReadableByOthersIsRefusedAtStart() throws Exception {
+        Path same = Files.writeString(split.root().resolve("same-token"), Http.token(split.port()) + "\n");
+        Files.setPosixFilePermissions(same, PosixFilePermissions.fromString("rw-------"));
+        Path open = Files.writeString(split.root().resolve("open-token"), "o".repeat(40) + "\n");
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rw-r--r--"));
+        String[][] cases = {{same.toString(), "is the access token"}, {open.toString(), "chmod 600"},
+                {split.root().resolve("missing").toString(), "does not exist"}};
+        for (String[] c : cases) {
+            try (BoxagntsProcess refused = BoxagntsProcess.start("--workspace-dir", split.workspace().toString(),
+                    "--data-dir", split.data().toString(), "--port", Integer.toString(freePort()),
+                    "--admin-token-file", c[0])) {
+                assertEquals(2, refused.exitCode());
+                assertTrue(refused.stderr().toString(), refused.stderr().toString().contains(c[1]));
+            }
         }
     }
 
@@ -125,8 +209,18 @@ public class ConsoleIT {
         assertFalse("no credential in the log", log.contains("YWRtaW46YWRtaW4="));
     }
 
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     private static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(runtime.url(path))).timeout(Duration.ofSeconds(20));
+        return request(runtime, path);
+    }
+
+    private static HttpRequest.Builder request(TestRuntime target, String path) {
+        return HttpRequest.newBuilder(URI.create(target.url(path))).timeout(Duration.ofSeconds(20));
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {

@@ -2,6 +2,7 @@
  * BoxAgnts in the Apache Felix Web Console ({@code /system/console}, the console's own servlet context):
  * {@link io.boxagnts.console.ConsoleSecurityProvider} makes the administrator BoxAgnts' access checks recognised the
  * console's user, and nobody else; {@link io.boxagnts.console.ConsoleHeadersFilter} gives the console's pages the
- * Content-Security-Policy they can work with.
+ * Content-Security-Policy they can work with; {@link io.boxagnts.console.ConsoleLinkServlet} ({@code GET /api/console})
+ * tells the web UI whether to link to the console.
  */
 package io.boxagnts.console;

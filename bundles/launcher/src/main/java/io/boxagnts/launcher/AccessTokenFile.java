@@ -24,6 +24,15 @@ public final class AccessTokenFile {
 
     /** @return the token in {@code file}, created first when {@code create} and the file is missing */
     public static String readOrCreate(Path file, boolean create) throws UsageException {
+        return read(file, create, "access token");
+    }
+
+    /** @return the administrator's token in {@code file}, which must exist (it is never generated) */
+    public static String readAdmin(Path file) throws UsageException {
+        return read(file, false, "admin token");
+    }
+
+    private static String read(Path file, boolean create, String what) throws UsageException {
         try {
             if (create && !Files.exists(file)) {
                 try {
@@ -34,22 +43,22 @@ public final class AccessTokenFile {
                 }
             }
             if (!Files.isRegularFile(file)) {
-                throw new UsageException("the access token file " + file + " does not exist; put a secret of at least "
+                throw new UsageException("the " + what + " file " + file + " does not exist; put a secret of at least "
                         + MIN_LENGTH + " characters in it (e.g. openssl rand -hex 32 > " + file + "; chmod 600 " + file + ")");
             }
             PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
             if (posix != null && !OWNER_ONLY.containsAll(posix.readAttributes().permissions())) {
-                throw new UsageException("the access token file " + file + " can be read by other users ("
+                throw new UsageException("the " + what + " file " + file + " can be read by other users ("
                         + PosixFilePermissions.toString(posix.readAttributes().permissions()) + "); run chmod 600 " + file);
             }
             String token = Files.readString(file).trim();
             if (token.length() < MIN_LENGTH || token.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-                throw new UsageException("the access token in " + file + " must be one line of at least " + MIN_LENGTH
+                throw new UsageException("the " + what + " in " + file + " must be one line of at least " + MIN_LENGTH
                         + " printable characters without spaces");
             }
             return token;
         } catch (IOException e) {
-            throw new UsageException("the access token file " + file + " cannot be used (" + e.getMessage() + ")");
+            throw new UsageException("the " + what + " file " + file + " cannot be used (" + e.getMessage() + ")");
         }
     }
 

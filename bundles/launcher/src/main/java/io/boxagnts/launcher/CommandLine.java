@@ -31,6 +31,9 @@ final class CommandLine {
               --access-token-file FILE
                                     the secret the API and UI require (default: DATA-DIR/access-token, generated
                                     at first start); required when --host is not a loopback address
+              --admin-token-file FILE
+                                    a second secret (32+ characters, chmod 600) that alone may open the Web Console
+                                    (/system/console) and /api/admin/; the access token then keeps the UI and the API
               --allowed-hosts NAMES comma-separated host names the server also answers to (e.g. a reverse proxy's)
               --help                print this help and exit
               --version             print the version and exit
@@ -49,7 +52,7 @@ final class CommandLine {
 
     private static final Set<String> VALUED = Set.of(
             "--workspace-dir", "--port", "--host", "--data-dir", "--plugins-dir", "--model-url", "--access-token-file",
-            "--allowed-hosts");
+            "--allowed-hosts", "--admin-token-file");
 
     private final Path currentDir;
     private final Path userHome;
@@ -119,7 +122,9 @@ final class CommandLine {
         boolean ownToken = values.containsKey("--access-token-file");
         LaunchOptions.Access access = new LaunchOptions.Access(ownToken
                 ? resolve("--access-token-file", values.get("--access-token-file")) : dataDir.resolve("access-token"),
-                ownToken, hosts(values.getOrDefault("--allowed-hosts", "")));
+                ownToken, hosts(values.getOrDefault("--allowed-hosts", "")),
+                values.containsKey("--admin-token-file") ? resolve("--admin-token-file", values.get("--admin-token-file"))
+                        : null);
         return new LaunchOptions(workspace, host, port, dataDir, pluginsDir, modelUrl, access);
     }
 

@@ -74,6 +74,9 @@ public final class FrameworkProperties {
         p.put(RuntimeProperties.PLUGINS_DIR, options.pluginsDir().toString());
         p.put(RuntimeProperties.STARTED_AT, Long.toString(startedAt));
         p.put(RuntimeProperties.ACCESS_TOKEN_FILE, options.access().tokenFile().toString());
+        if (options.access().adminTokenFile() != null) {
+            p.put(RuntimeProperties.ADMIN_TOKEN_FILE, options.access().adminTokenFile().toString());
+        }
         if (!options.access().allowedHosts().isEmpty()) {
             p.put(RuntimeProperties.ALLOWED_HOSTS, String.join(",", options.access().allowedHosts()));
         }

@@ -21,11 +21,17 @@ public record LaunchOptions(Path workspace, String host, int port, Path dataDir,
      * @param tokenFile the access token's file
      * @param userManaged whether the user named it (--access-token-file) rather than the default one being generated
      * @param allowedHosts names the server answers to besides the loopback ones (e.g. behind a reverse proxy)
+     * @param adminTokenFile the administrator's token (--admin-token-file), or null: then the access token administers
      */
-    public record Access(Path tokenFile, boolean userManaged, List<String> allowedHosts) {
+    public record Access(Path tokenFile, boolean userManaged, List<String> allowedHosts, Path adminTokenFile) {
 
         public Access {
             allowedHosts = List.copyOf(allowedHosts);
+        }
+
+        /** No separate administrator: the access token holder administers. */
+        public Access(Path tokenFile, boolean userManaged, List<String> allowedHosts) {
+            this(tokenFile, userManaged, allowedHosts, null);
         }
 
         /** The generated token in the data directory, loopback names only. */

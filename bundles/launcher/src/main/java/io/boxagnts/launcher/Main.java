@@ -75,6 +75,11 @@ public final class Main {
                         + "--host 127.0.0.1");
             }
             token = AccessTokenFile.readOrCreate(options.access().tokenFile(), !options.access().userManaged());
+            if (options.access().adminTokenFile() != null
+                    && AccessTokenFile.readAdmin(options.access().adminTokenFile()).equals(token)) {
+                throw new UsageException("the admin token in " + options.access().adminTokenFile() + " is the access "
+                        + "token; a separate administrator needs a secret of their own (openssl rand -hex 32)");
+            }
         } catch (UsageException e) {
             err.println("boxagnts: " + e.getMessage());
             return 2;

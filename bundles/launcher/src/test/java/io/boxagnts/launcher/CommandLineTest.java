@@ -122,6 +122,21 @@ class CommandLineTest {
     }
 
     @Test
+    void anAdminTokenFileIsOptionalAndNeverGenerated() throws Exception {
+        assertEquals(null, run().access().adminTokenFile());
+        assertEquals(cwd.resolve("admin-token"), run("--admin-token-file", "admin-token").access().adminTokenFile());
+        UsageException missing = assertThrows(UsageException.class,
+                () -> AccessTokenFile.readAdmin(temp.resolve("no-admin-token")));
+        assertTrue(missing.getMessage().startsWith("the admin token file "), missing.getMessage());
+        Path file = Files.writeString(temp.resolve("admin-token"), "a".repeat(40));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        assertTrue(assertThrows(UsageException.class, () -> AccessTokenFile.readAdmin(file)).getMessage()
+                .contains("chmod 600"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertEquals("a".repeat(40), AccessTokenFile.readAdmin(file));
+    }
+
+    @Test
     void theGeneratedTokenIsPrivateAndStable() throws Exception {
         Path file = temp.resolve("access-token");
         String token = AccessTokenFile.readOrCreate(file, true);

@@ -35,5 +35,11 @@ class FrameworkPropertiesTest {
         assertEquals("42", p.get("boxagnts.started.at"));
         assertEquals(Path.of("/d/access-token").toString(), p.get("boxagnts.access.token.file"));
         assertEquals("agents.example", p.get("boxagnts.http.allowed.hosts"));
+        assertEquals(null, p.get("boxagnts.admin.token.file"));
+        assertEquals("boxagnts", p.get("felix.webconsole.security.providers"));
+        LaunchOptions split = new LaunchOptions(Path.of("/w"), "127.0.0.1", 30001, Path.of("/d"), Path.of("/p"), "",
+                new LaunchOptions.Access(Path.of("/d/access-token"), false, List.of(), Path.of("/etc/admin-token")));
+        assertEquals(Path.of("/etc/admin-token").toString(),
+                FrameworkProperties.of(split, new BuildInfo("1.2.3", "25.0.2", "2.0.17"), 42).get("boxagnts.admin.token.file"));
     }
 }
