@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -195,6 +196,24 @@ public class ConsoleIT {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("action=stop")));
         assertEquals(403, replayed.statusCode());
+    }
+
+    @Test
+    public void theAuditPageListsAToolCallAndFilters() throws Exception {
+        Instant before = Instant.now().minusSeconds(1);
+        assertEquals(200, Http.post(runtime.url("/api/tools/glob/invoke"), "{\"pattern\":\"*.nothing\"}").status());
+        HttpResponse<String> page = send(request("/system/console/audit?tool=glob&type=tool_call&since=" + before)
+                .header("Authorization", "Bearer " + token));
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body(), page.body().contains("Audit log") && page.body().contains("<td>glob 0.1.0</td>")
+                && page.body().contains("1 record of"));
+        String admin = send(request("/system/console/audit?type=admin&tool=glob").header("Authorization", "Bearer "
+                + token)).body();
+        assertTrue(admin, admin.contains("No record matches."));
+        String wrong = send(request("/system/console/audit?since=yesterday").header("Authorization", "Bearer " + token))
+                .body();
+        assertTrue(wrong, wrong.contains("since must be an ISO-8601 time"));
+        assertEquals(401, send(request("/system/console/audit")).statusCode());
     }
 
     @Test

@@ -13,8 +13,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.Serial;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -32,7 +30,6 @@ public final class AuditServlet extends HttpServlet {
 
     @Serial
     private static final long serialVersionUID = 1L;
-    static final int DEFAULT_LIMIT = 100;
 
     private final transient AuditLog audit;
 
@@ -60,34 +57,8 @@ public final class AuditServlet extends HttpServlet {
     }
 
     static AuditQuery query(HttpServletRequest request) {
-        Instant since = null;
-        String sinceText = request.getParameter("since");
-        if (sinceText != null && !sinceText.isBlank()) {
-            try {
-                since = Instant.parse(sinceText.trim());
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("since must be an ISO-8601 time such as 2026-11-24T18:00:00Z, not '"
-                        + sinceText + "'");
-            }
-        }
-        int limit = DEFAULT_LIMIT;
-        String limitText = request.getParameter("limit");
-        if (limitText != null && !limitText.isBlank()) {
-            try {
-                limit = Integer.parseInt(limitText.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("limit must be a number from 1 to " + AuditQuery.MAX_LIMIT);
-            }
-        }
-        String type = blankToNull(request.getParameter("type"));
-        if (type != null && !type.equals("tool_call") && !type.equals("admin")) {
-            throw new IllegalArgumentException("type must be tool_call or admin, not '" + type + "'");
-        }
-        return new AuditQuery(since, blankToNull(request.getParameter("tool")), type, limit);
-    }
-
-    private static String blankToNull(String text) {
-        return text == null || text.isBlank() ? null : text.trim();
+        return AuditQuery.parse(request.getParameter("since"), request.getParameter("tool"),
+                request.getParameter("type"), request.getParameter("limit"));
     }
 
     private static void error(HttpServletResponse response, int status, String message) throws IOException {

@@ -3,6 +3,7 @@
  * {@link io.boxagnts.console.ConsoleSecurityProvider} makes the administrator BoxAgnts' access checks recognised the
  * console's user, and nobody else; {@link io.boxagnts.console.ConsoleHeadersFilter} gives the console's pages the
  * Content-Security-Policy they can work with; {@link io.boxagnts.console.ConsoleLinkServlet} ({@code GET /api/console})
- * tells the web UI whether to link to the console.
+ * tells the web UI whether to link to the console; {@link io.boxagnts.console.AuditConsolePlugin} is the console page
+ * of the audit log ({@code /system/console/audit}, rendered by {@link io.boxagnts.console.AuditPage}).
  */
 package io.boxagnts.console;
