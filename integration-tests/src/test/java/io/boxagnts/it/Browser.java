@@ -48,6 +48,14 @@ final class Browser implements AutoCloseable {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
     }
 
+    /** Fails the test class at once, saying what to install, when Chromium or its driver is missing. */
+    static void requireAvailable() {
+        if (!available()) {
+            throw new AssertionError("Chromium and chromedriver are needed (apt-get install chromium chromium-driver; "
+                    + "./run-tests installs them): " + CHROMIUM + ", " + CHROMEDRIVER);
+        }
+    }
+
     WebElement find(String css) {
         return until(d -> {
             List<WebElement> found = d.findElements(By.cssSelector(css));

@@ -36,8 +36,7 @@ public class BrowserIT {
 
     @BeforeClass
     public static void start() throws Exception {
-        assertTrue("Chromium and chromedriver are needed (apt-get install chromium chromium-driver; ./run-tests "
-                + "installs them): " + Browser.CHROMIUM + ", " + Browser.CHROMEDRIVER, Browser.available());
+        Browser.requireAvailable();
         model = new ScriptedModelServer();
         runtime = TestRuntime.prepare("boxagnts-browser-it");
         workspace = runtime.workspace();

@@ -1,0 +1,91 @@
+package io.boxagnts.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.FixMethodOrder;
+import org.junit.Test;
+import org.junit.runners.MethodSorters;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The Web Console in a real headless Chromium, signed in the way a user is: the printed link signs the browser in to
+ * the UI, whose Console link opens the console (no second login); the bundle list is drawn by the console's own
+ * scripts under our Content-Security-Policy, and the audit page shows and filters the log. Screenshots go to
+ * target/screenshots. The methods run in name order, each from where the last left the browser.
+ */
+@FixMethodOrder(MethodSorters.NAME_ASCENDING)
+public class ConsoleBrowserIT {
+
+    private static TestRuntime runtime;
+    private static BoxagntsProcess boxagnts;
+    private static Browser browser;
+
+    @BeforeClass
+    public static void start() throws Exception {
+        Browser.requireAvailable();
+        runtime = TestRuntime.prepare("boxagnts-console-browser-it");
+        Files.writeString(runtime.workspace().resolve("notes.txt"), "hello\n");
+        boxagnts = runtime.start().process();
+        browser = new Browser(Files.createDirectories(runtime.root().resolve("profile")));
+    }
+
+    @AfterClass
+    public static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
+    @Test
+    public void a_theUiLinksTheConsoleForTheSignedInAdministrator() {
+        browser.driver.get(boxagnts.url());
+        WebElement link = browser.find("#console-link");
+        assertEquals(runtime.url("/system/console/"), link.getAttribute("href"));
+        assertEquals("_blank", link.getAttribute("target"));
+        browser.consoleErrors(); // the UI's own are BrowserIT's business
+    }
+
+    @Test
+    public void b_theConsoleOpensWithoutASecondLoginAndItsScriptsRun() throws Exception {
+        browser.driver.get(browser.find("#console-link").getAttribute("href"));
+        // the bundle table is filled by the console's scripts from bundles.json
+        browser.awaitText("#plugin_table", "io.boxagnts.console");
+        browser.awaitText("#plugin_table", "org.apache.felix.webconsole");
+        assertTrue(browser.driver.getCurrentUrl(), browser.driver.getCurrentUrl().endsWith("/system/console/bundles"));
+        assertTrue(browser.find("#navmenu").getText().contains("BoxAgnts"));
+        browser.screenshot("console-bundles");
+        assertEquals("no script error or CSP violation on the console", List.of(), browser.consoleErrors());
+    }
+
+    @Test
+    public void c_theAuditPageShowsTheLogAndFiltersIt() throws Exception {
+        assertEquals(200, Http.post(runtime.url("/api/tools/read_file/invoke"), "{\"path\":\"notes.txt\"}").status());
+        browser.driver.get(runtime.url("/system/console/audit"));
+        browser.awaitText("#audit-records", "read_file 0.1.0");
+        browser.screenshot("console-audit");
+        new Select(browser.find("#audit-filter select[name=type]")).selectByValue("admin");
+        browser.find("#audit-filter input[name=tool]").sendKeys("read_file");
+        browser.find("#audit-filter button[type=submit]").click();
+        browser.awaitText("#audit-records", "No record matches.");
+        assertTrue(browser.driver.getCurrentUrl(), browser.driver.getCurrentUrl().contains("type=admin"));
+        new Select(browser.find("#audit-filter select[name=type]")).selectByValue("tool_call");
+        browser.find("#audit-filter button[type=submit]").click();
+        browser.awaitText("#audit-records", "read_file 0.1.0");
+        List<WebElement> rows = browser.all("#audit-records tbody tr");
+        assertEquals(1, rows.size());
+        assertTrue(rows.get(0).getText(), rows.get(0).getText().contains("direct API call"));
+        browser.driver.findElement(By.linkText("hour")).click();
+        browser.awaitText("#audit-records", "read_file 0.1.0");
+        assertEquals("no script error or CSP violation on the audit page", List.of(), browser.consoleErrors());
+    }
+}
