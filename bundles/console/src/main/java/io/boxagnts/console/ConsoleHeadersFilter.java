@@ -13,8 +13,9 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardFilterPat
 
 /**
  * The Content-Security-Policy of the Web Console's pages. The server-wide policy (scripts and styles from our own files
- * only) would break the console, whose pages carry inline scripts and styles; this one allows those, and nothing
- * more: still only our own origin for scripts, requests, forms and images, no framing, no plugins.
+ * only) would break the console, whose pages carry inline scripts and styles and whose bundle upload library is packed
+ * with {@code eval}; this one allows those, and nothing more: still only our own origin for scripts, requests, forms
+ * and images, no framing, no plugins.
  */
 @Component(service = Filter.class)
 @HttpWhiteboardContextSelect("(osgi.http.whiteboard.context.name=" + ConsoleHeadersFilter.CONSOLE_CONTEXT + ")")
@@ -24,7 +25,7 @@ public final class ConsoleHeadersFilter implements Filter {
     /** The servlet context the Web Console registers (its name is fixed in the console). */
     static final String CONSOLE_CONTEXT = "org.apache.felix.webconsole";
 
-    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self' 'unsafe-inline'; "
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
             + "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
             + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
