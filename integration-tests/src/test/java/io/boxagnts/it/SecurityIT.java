@@ -223,7 +223,10 @@ public class SecurityIT {
                 continue; // a request the client or server refused to complete is not a 5xx
             }
             byClass[answer.statusCode() / 100]++;
-            if (answer.statusCode() >= 500) {
+            // A well-formed message starts a turn; with no model server on this machine that is the documented
+            // 503 MODEL_UNAVAILABLE, the right answer and not a server fault.
+            boolean noModel = answer.statusCode() == 503 && answer.body().contains("\"MODEL_UNAVAILABLE\"");
+            if (answer.statusCode() >= 500 && !noModel) {
                 String request = fuzz.toString();
                 failures.add(request.substring(0, Math.min(160, request.length())) + " -> " + answer.statusCode());
             }
