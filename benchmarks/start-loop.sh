@@ -95,8 +95,8 @@ while [ "$starts" -lt "$total" ]; do
 
   # Two at once on one data directory.
   shared=$work/data-shared-$i
-  launch a two "$dist" "$shared"; pa=$pid; ta=$t0
-  launch b two "$dist" "$shared"; pb=$pid
+  launch a "$dist" "$shared"; pa=$pid; ta=$t0
+  launch b "$dist" "$shared"; pb=$pid
   pid=$pa; t0=$ta; ra=no; await_ready a two && ra=yes
   pid=$pb; rb=no; await_ready b two && rb=yes
   if [ "$ra" = yes ] && [ "$rb" = yes ]; then both_ready=$((both_ready + 1))
@@ -110,7 +110,7 @@ while [ "$starts" -lt "$total" ]; do
 
   # SIGKILL during a first start, then a normal start.
   killed=$work/data-killed-$i
-  launch killed killed "$dist" "$killed"
+  launch killed "$dist" "$killed"
   sleep "0.$((2 + RANDOM % 8))$((RANDOM % 10))"
   [ $((RANDOM % 2)) = 0 ] && sleep 1
   kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true

@@ -100,6 +100,25 @@ public class StartupIT {
         }
     }
 
+    @Test
+    public void aSecondRuntimeOnTheSameDataDirectoryRefusesWithAClearMessage() throws Exception {
+        try (TestRuntime runtime = TestRuntime.prepare("boxagnts-two-it")) {
+            runtime.start();
+            int otherPort;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                otherPort = socket.getLocalPort();
+            }
+            try (BoxagntsProcess second = BoxagntsProcess.start("--workspace-dir", runtime.workspace().toString(),
+                    "--port", Integer.toString(otherPort), "--data-dir", runtime.data().toString())) {
+                assertEquals(2, second.exitCode());
+                assertEquals(List.of("boxagnts: the data directory " + runtime.data() + " is in use by another "
+                        + "BoxAgnts (pid " + runtime.process().pid() + "); stop that one first, or give this one its "
+                        + "own with --data-dir DIR"), second.stderr());
+            }
+            assertEquals(200, Http.get(runtime.url("/api/health")).status());
+        }
+    }
+
     private static Answer ask(String url) throws InterruptedException {
         try {
             HttpResponse<String> response = CLIENT.send(Http.request(url).timeout(Duration.ofSeconds(10)).GET().build(),

@@ -64,6 +64,21 @@ public final class Main {
             err.println("boxagnts: " + e.getMessage());
             return 2;
         }
+        DataDirLock lock;
+        try {
+            lock = DataDirLock.acquire(options.dataDir());
+        } catch (UsageException e) {
+            err.println("boxagnts: " + e.getMessage());
+            return 2;
+        }
+        try (lock) {
+            return serve(options, build, home, startedAt, address, out, err);
+        }
+    }
+
+    /** Runs the framework until it stops; the data directory is this process's. */
+    private static int serve(LaunchOptions options, BuildInfo build, Path home, long startedAt, InetAddress address,
+            PrintStream out, PrintStream err) {
         new CrashReports(options.dataDir()).takeUnannounced().ifPresent(report -> err.println(CrashReports.notice(report)));
         Logger log = LoggerFactory.getLogger(Main.class);
         String token;
