@@ -116,7 +116,14 @@ public final class AgentComponent implements AgentService {
                             key -> new TokenEstimate()));
             AgentLoop loop = new AgentLoop(provider, model.id(), context, tools, sessions, settings, Clock.systemUTC(),
                     workspace);
-            return loop.turn(sessionId, systemPrompt(), request.text(), permissions, this::approve, sink);
+            return loop.turn(sessionId, systemPrompt(), request.text(), permissions, this::approve, event -> {
+                // Waiting for the answer starts before the client hears of the request: an answer that comes back
+                // at once (a fast client, a busy machine) must find it, not a 404.
+                if (event instanceof AgentEvent.ApprovalRequested requested) {
+                    approvals.putIfAbsent(key(requested.sessionId(), requested.callId()), new CompletableFuture<>());
+                }
+                sink.accept(event);
+            });
         } finally {
             running.remove(sessionId);
         }
@@ -141,8 +148,7 @@ public final class AgentComponent implements AgentService {
     private ApprovalGate.Answer approve(AgentEvent.ApprovalRequested request, Duration timeout)
             throws InterruptedException {
         String key = key(request.sessionId(), request.callId());
-        CompletableFuture<ApprovalGate.Answer> answer = new CompletableFuture<>();
-        approvals.put(key, answer);
+        CompletableFuture<ApprovalGate.Answer> answer = approvals.computeIfAbsent(key, k -> new CompletableFuture<>());
         try {
             return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
