@@ -87,6 +87,9 @@ final class Requests {
 
     /** A text field of a JSON body; empty when it is missing or not a plain value. */
     static String string(JsonObject body, String field) {
+        if (body.has(field) && body.get(field).isJsonPrimitive() && !body.get(field).getAsJsonPrimitive().isString()) {
+            throw new IllegalArgumentException("\"" + field + "\" must be a string, not " + body.get(field));
+        }
         String text = body.has(field) && body.get(field).isJsonPrimitive() ? body.get(field).getAsString() : "";
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -18,6 +18,8 @@ class RequestsTest {
     void fieldsOfTheWrongTypeAreEmptyOrRefusedNeverAServerError() {
         assertEquals("", Requests.string(json("{\"text\":{}}"), "text"));
         assertEquals("", Requests.string(json("{}"), "text"));
+        assertThrows(IllegalArgumentException.class, () -> Requests.string(json("{\"text\":true}"), "text"));
+        assertThrows(IllegalArgumentException.class, () -> Requests.string(json("{\"text\":1e999}"), "text"));
         assertEquals("😀", Requests.string(json("{\"text\":\"\\ud83d\\ude00\"}"), "text"));
         assertThrows(IllegalArgumentException.class, () -> Requests.string(json("{\"text\":\"\\ud800\"}"), "text"));
         assertThrows(IllegalArgumentException.class, () -> Requests.string(json("{\"text\":\"a\\ude00\"}"), "text"));
