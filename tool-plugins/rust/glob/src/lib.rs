@@ -1,6 +1,7 @@
 //! glob: lists files whose path matches a glob pattern, .gitignore-aware.
 
 use globset::GlobBuilder;
+use std::time::{Duration, Instant};
 use tool_common::walk::{walker, WalkOpts};
 use tool_common::{normalize, Args, Obj, ToolError, ToolResult, Workspace};
 
@@ -9,6 +10,9 @@ pub const DEFAULT_MAX: u64 = 1000;
 pub const MAX_MAX: u64 = 10_000;
 /// The walk stops collecting after this many matches (memory bound); `total` is then a floor.
 pub const SCAN_CAP: usize = 100_000;
+/// The walk stops after this long and answers with what it found, saying so: well inside the
+/// descriptor's time limit (tool.json, 30 s).
+pub const TIME_BUDGET: Duration = Duration::from_secs(20);
 
 fn has_meta(s: &str) -> bool {
     s.chars().any(|c| matches!(c, '*' | '?' | '[' | ']' | '{' | '}' | '\\'))
@@ -54,6 +58,7 @@ pub fn clean_pattern(pattern: &str) -> Result<String, ToolError> {
 }
 
 pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
+    let started = Instant::now();
     let raw = args.str_req("pattern")?;
     let base_in = args.str_opt("path")?.unwrap_or_default();
     let max = args.uint_opt("max_results", DEFAULT_MAX, 1, MAX_MAX)? as usize;
@@ -81,11 +86,16 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
 
     let mut found: Vec<String> = Vec::new();
     let mut capped = false;
+    let mut stopped = false;
     let is_dir_start = std::fs::metadata(&start.abs).map(|m| m.is_dir()).unwrap_or(false);
     if is_dir_start {
         let strip = if start.rel.is_empty() { 0 } else { start.rel.len() + 1 };
         let opts = WalkOpts { hidden, gitignore, max_depth: None };
         for ent in walker(ws, &start, opts) {
+            if started.elapsed() >= TIME_BUDGET {
+                stopped = true;
+                break;
+            }
             let ent = match ent {
                 Ok(e) => e,
                 Err(_) => continue,
@@ -108,12 +118,16 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
     }
     found.sort();
     let total = found.len();
-    let truncated = total > max || capped;
+    let truncated = total > max || capped || stopped;
     found.truncate(max);
     Ok(Obj::new()
         .field("truncated", &truncated)
         .field_if(truncated, "total", &total)
-        .field_if(capped, "total_is_lower_bound", &true)
+        .field_if(capped || stopped, "total_is_lower_bound", &true)
+        .field_if(stopped, "stopped", &format!(
+            "the walk ran out of time ({} s); the matches and total cover the part walked",
+            TIME_BUDGET.as_secs()
+        ))
         .field("matches", &found))
 }
 

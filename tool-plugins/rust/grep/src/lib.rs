@@ -8,6 +8,8 @@ use globset::{GlobBuilder, GlobMatcher};
 use memchr::{memchr, memchr_iter, memrchr};
 use regex::bytes::{Regex, RegexBuilder};
 use std::fs;
+use std::io::Read;
+use std::time::{Duration, Instant};
 use tool_common::walk::{walker, WalkOpts};
 use tool_common::{cut_chars, is_binary, Args, Obj, ToolError, ToolResult, Workspace};
 
@@ -21,6 +23,7 @@ pub const FIELDS: &[&str] = &[
     "files_only",
     "include_hidden",
     "gitignore",
+    "offset",
 ];
 pub const DEFAULT_MAX: u64 = 200;
 pub const MAX_MAX: u64 = 2000;
@@ -31,6 +34,12 @@ pub const MAX_LINE_CHARS: usize = 500;
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 /// Stop adding matches once the result is about this large.
 pub const OUTPUT_BUDGET: usize = 512 * 1024;
+/// Largest `offset` (pagination): far beyond what a model pages through.
+pub const MAX_OFFSET: u64 = 1_000_000;
+/// Searching stops after this long and answers with what it found, saying so: well inside the
+/// descriptor's time limit (tool.json, 30 s), so that a search of a huge tree never ends as a bare
+/// TIMEOUT with nothing.
+pub const TIME_BUDGET: Duration = Duration::from_secs(20);
 
 /// One matching line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +82,50 @@ fn line_end(buf: &[u8], pos: usize) -> usize {
     }
 }
 
+/// The next matching line at or after `pos`, as (start, end) offsets (end before the '\n').
+/// `line_mode`: the buffer has CR bytes and is scanned line by line, so that `$` also matches
+/// before "\r\n".
+fn next_line(re: &Regex, buf: &[u8], mut pos: usize, line_mode: bool) -> Option<(usize, usize)> {
+    while pos < buf.len() {
+        if line_mode {
+            let le = line_end(buf, pos);
+            let line = &buf[pos..le];
+            let line_cmp = if line.last() == Some(&b'\r') { &line[..line.len() - 1] } else { line };
+            if re.is_match(line_cmp) {
+                return Some((pos, le));
+            }
+            pos = le + 1;
+            continue;
+        }
+        let m = re.find_at(buf, pos)?;
+        let s = m.start();
+        // An empty match after the final newline is not a line.
+        if s >= buf.len() && buf[buf.len() - 1] == b'\n' {
+            return None;
+        }
+        let ls = line_start(buf, s);
+        let le = line_end(buf, s);
+        if re.is_match(&buf[ls..le]) {
+            return Some((ls, le));
+        }
+        // The candidate spans lines: continue on the next line.
+        pos = le + 1;
+    }
+    None
+}
+
+/// How many lines of the buffer match (what `search` would return without a limit).
+pub fn count(re: &Regex, buf: &[u8]) -> usize {
+    let line_mode = memchr(b'\r', buf).is_some();
+    let mut n = 0;
+    let mut pos = 0;
+    while let Some((_, le)) = next_line(re, buf, pos, line_mode) {
+        n += 1;
+        pos = le + 1;
+    }
+    n
+}
+
 /// Searches one buffer. `limit` caps the number of hits returned; `context` lines before/after.
 /// Before-context never repeats lines at or above the previous hit.
 pub fn search(re: &Regex, buf: &[u8], context: usize, limit: usize) -> Vec<Hit> {
@@ -81,36 +134,11 @@ pub fn search(re: &Regex, buf: &[u8], context: usize, limit: usize) -> Vec<Hit> 
     let mut counted_pos = 0usize;
     let mut counted_line = 1usize; // line number at counted_pos
     let mut prev_hit_end: Option<usize> = None; // end offset of the previous hit's line
-    // Files with CR bytes are scanned line by line so that `$` also matches before "\r\n".
     let line_mode = memchr(b'\r', buf).is_some();
-    while pos < buf.len() && hits.len() < limit {
-        let (ls, le) = if line_mode {
-            let le = line_end(buf, pos);
-            let line = &buf[pos..le];
-            let line_cmp = if line.last() == Some(&b'\r') { &line[..line.len() - 1] } else { line };
-            if !re.is_match(line_cmp) {
-                pos = le + 1;
-                continue;
-            }
-            (pos, le)
-        } else {
-            let m = match re.find_at(buf, pos) {
-                Some(m) => m,
-                None => break,
-            };
-            let s = m.start();
-            // An empty match after the final newline is not a line.
-            if s >= buf.len() && buf[buf.len() - 1] == b'\n' {
-                break;
-            }
-            let ls = line_start(buf, s);
-            let le = line_end(buf, s);
-            if !re.is_match(&buf[ls..le]) {
-                // The candidate spans lines: continue on the next line.
-                pos = le + 1;
-                continue;
-            }
-            (ls, le)
+    while hits.len() < limit {
+        let (ls, le) = match next_line(re, buf, pos, line_mode) {
+            Some(l) => l,
+            None => break,
         };
         let line = &buf[ls..le];
         counted_line += memchr_iter(b'\n', &buf[counted_pos..ls]).count();
@@ -192,13 +220,28 @@ pub fn build_regex(pattern: &str, case_insensitive: bool) -> Result<Regex, ToolE
         .map_err(|e| ToolError::invalid(format!("invalid regex: {}", e)))
 }
 
+/// Reads a file through one open: its size from the open file, then its bytes. None: unreadable.
+/// Some(None): larger than MAX_FILE_BYTES (not read).
+fn read_file(abs: &std::path::Path) -> Option<Option<Vec<u8>>> {
+    let mut f = fs::File::open(abs).ok()?;
+    let len = f.metadata().ok()?.len();
+    if len > MAX_FILE_BYTES {
+        return Some(None);
+    }
+    let mut buf = Vec::with_capacity(len as usize + 1);
+    f.read_to_end(&mut buf).ok()?;
+    Some(Some(buf))
+}
+
 pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
+    let started = Instant::now();
     let pattern = args.str_req("pattern")?;
     let path = args.str_opt("path")?.unwrap_or_default();
     let glob = args.str_opt("glob")?;
     let ci = args.bool_opt("case_insensitive", false)?;
     let context = args.uint_opt("context", 0, 0, MAX_CONTEXT)? as usize;
     let max = args.uint_opt("max_results", DEFAULT_MAX, 1, MAX_MAX)? as usize;
+    let offset = args.uint_opt("offset", 0, 0, MAX_OFFSET)? as usize;
     let files_only = args.bool_opt("files_only", false)?;
     let hidden = args.bool_opt("include_hidden", false)?;
     let gitignore = args.bool_opt("gitignore", true)?;
@@ -228,7 +271,11 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
     let mut large = 0usize;
     let mut unreadable = 0usize;
     let mut budget = 0usize;
-    let mut truncated = false;
+    // Matching lines (files with files_only) in walk order, shown or not: the window shown is
+    // [offset, offset + returned).
+    let mut total = 0usize;
+    let mut full = false; // the output budget ran out before max_results
+    let mut stopped = false;
     let mut next_file = |files: &mut Vec<(String, std::path::PathBuf)>| -> Option<(String, std::path::PathBuf)> {
         if let Some(w) = walk_iter.as_mut() {
             for ent in w.by_ref() {
@@ -253,23 +300,17 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
         }
     };
     while let Some((rel, abs)) = next_file(&mut files) {
-        if truncated {
+        if started.elapsed() >= TIME_BUDGET {
+            stopped = true;
             break;
         }
-        let len = match fs::metadata(&abs) {
-            Ok(m) => m.len(),
-            Err(_) => {
-                unreadable += 1;
+        let buf = match read_file(&abs) {
+            Some(Some(b)) => b,
+            Some(None) => {
+                large += 1;
                 continue;
             }
-        };
-        if len > MAX_FILE_BYTES {
-            large += 1;
-            continue;
-        }
-        let buf = match fs::read(&abs) {
-            Ok(b) => b,
-            Err(_) => {
+            None => {
                 unreadable += 1;
                 continue;
             }
@@ -279,33 +320,38 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
             continue;
         }
         searched += 1;
-        let have = if files_only { file_hits.len() } else { matches.len() };
-        if have >= max {
-            // The cap is reached: only find out whether anything else would have matched.
-            if !search(&re, &buf, 0, 1).is_empty() {
-                truncated = true;
-            }
+        let shown = if files_only { file_hits.len() } else { matches.len() };
+        if shown >= max || full {
+            // The page is full: only count what else matches.
+            total += if files_only { usize::from(next_line_any(&re, &buf)) } else { count(&re, &buf) };
             continue;
         }
         if files_only {
-            if search(&re, &buf, 0, 1).is_empty() {
+            if !next_line_any(&re, &buf) {
+                continue;
+            }
+            total += 1;
+            if total <= offset {
                 continue;
             }
             budget += rel.len() + 3;
             file_hits.push(rel);
             if budget >= OUTPUT_BUDGET {
-                truncated = true;
+                full = true;
             }
             continue;
         }
+        let in_file = count(&re, &buf);
+        if in_file == 0 {
+            continue;
+        }
+        let skip = offset.saturating_sub(total);
+        total += in_file;
+        if skip >= in_file {
+            continue;
+        }
         let room = max - matches.len();
-        // One extra hit tells whether this file alone goes over the cap.
-        let hits = search(&re, &buf, context, room + 1);
-        for h in hits {
-            if matches.len() >= max || budget >= OUTPUT_BUDGET {
-                truncated = true;
-                break;
-            }
+        for h in search(&re, &buf, context, skip + room).into_iter().skip(skip) {
             let o = Obj::new()
                 .field("path", &rel)
                 .field("line", &h.line)
@@ -315,11 +361,25 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
                 .field_if(!h.after.is_empty(), "after", &h.after);
             budget += o.len() + 1;
             matches.push(o);
+            if budget >= OUTPUT_BUDGET {
+                full = true;
+                break;
+            }
         }
     }
+    let returned = if files_only { file_hits.len() } else { matches.len() };
+    let truncated = stopped || total > offset + returned;
     let mut out = Obj::new()
         .field("files_searched", &searched)
         .field("truncated", &truncated)
+        .field("total", &total)
+        .field_if(stopped, "total_is_lower_bound", &true)
+        .field_if(truncated, "next_offset", &(offset + returned))
+        .field_if(stopped, "stopped", &format!(
+            "the search ran out of time after {} files ({} s); the results and total cover those files only",
+            searched,
+            TIME_BUDGET.as_secs()
+        ))
         .field_if(binary > 0, "binary_skipped", &binary)
         .field_if(large > 0, "large_skipped", &large)
         .field_if(unreadable > 0, "unreadable", &unreadable);
@@ -329,6 +389,11 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
         out = out.objs("matches", matches);
     }
     Ok(out)
+}
+
+/// Whether any line of the buffer matches.
+fn next_line_any(re: &Regex, buf: &[u8]) -> bool {
+    next_line(re, buf, 0, memchr(b'\r', buf).is_some()).is_some()
 }
 
 #[cfg(test)]
@@ -369,6 +434,11 @@ mod tests {
         // case insensitive + limit
         let re = build_regex("FOO", true).unwrap();
         assert_eq!(lines(&search(&re, buf, 0, 2)), vec![1, 3]);
+        // count agrees with an unlimited search
+        for (p, b) in [("foo", &buf[..]), ("x*", b"a\nb\n"), ("$", b"ab"), ("a$", b"a\r\nb\r\na")] {
+            let re = build_regex(p, false).unwrap();
+            assert_eq!(count(&re, b), search(&re, b, 0, usize::MAX).len(), "{}", p);
+        }
     }
 
     #[test]
@@ -442,6 +512,17 @@ mod tests {
         assert_eq!(v["truncated"], true);
         assert_eq!(v["matches"][0]["before"], serde_json::json!(["class A {"]));
         assert_eq!(v["matches"][0]["after"], serde_json::json!(["}"]));
+        // pages: the total, and where the next page starts
+        assert_eq!(v["total"], 2);
+        assert_eq!(v["next_offset"], 1);
+        let (v, _) = run_in(&ws, r#"{"pattern":"TODO","max_results":1,"offset":1}"#);
+        assert_eq!(v["matches"][0]["path"], "src/b.kt", "{}", v);
+        assert_eq!(v["truncated"], false);
+        assert_eq!(v["total"], 2);
+        assert!(v.get("next_offset").is_none());
+        let (v, _) = run_in(&ws, r#"{"pattern":"TODO","files_only":true,"max_results":1,"offset":1}"#);
+        assert_eq!(v["files"], serde_json::json!(["src/b.kt"]));
+        assert_eq!(v["total"], 2);
         let (v, c) = run_in(&ws, r#"{"pattern":"("}"#);
         assert_eq!(c, 1);
         assert_eq!(v["error"]["kind"], "invalid_input");

@@ -68,6 +68,7 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
     private final ScheduledExecutorService watchdog;
     private final ToolThreads threads;
     private final ToolExtender extender;
+    private final WarmUp warmUp;
     private final WorkspaceRoot workspace;
 
     @Activate
@@ -82,9 +83,10 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
                 Thread.ofPlatform().name("boxagnts-sandbox-watchdog").daemon().factory());
         this.threads = new ToolThreads(config.maxConcurrentCalls());
         SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace, threads, watchdog);
+        this.warmUp = new WarmUp(holder.future(), runtime.realCalls());
         this.extender = new ToolExtender(context, runtime, new ToolDescriptor.Caps(
                 Duration.ofMillis(config.maxTimeoutMs()), config.maxMemoryMb() << 20, config.maxOutputKb() << 10),
-                config.maxModuleMb() << 20);
+                config.maxModuleMb() << 20, warmUp);
         extender.open();
         // Listen first, then look: the framework may finish starting in between.
         context.addFrameworkListener(this);
@@ -111,6 +113,7 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
     void deactivate() throws InterruptedException {
         context.removeFrameworkListener(this);
         extender.close();
+        warmUp.close();
         threads.close();
         watchdog.shutdownNow();
         watchdog.awaitTermination(5, TimeUnit.SECONDS);

@@ -9,6 +9,8 @@ import io.boxagnts.api.tool.ToolPermissions;
 import io.boxagnts.api.tool.ToolSpec;
 import io.boxagnts.api.tool.WorkspaceAccess;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -17,8 +19,13 @@ import java.util.Locale;
  *
  * @param spec the tool as the runtime presents it
  * @param module path of the WASM module inside the bundle
+ * @param warmup inputs (JSON objects) to run on a scratch workspace after start, so that the engine compiles the
+ *     tool's code before the user's first call ({@link WarmUp}); empty: the tool is not warmed up
  */
-record ToolDescriptor(ToolSpec spec, String module) {
+record ToolDescriptor(ToolSpec spec, String module, List<String> warmup) {
+
+    /** More would only delay the other tools' warm-up; a few inputs reach the hot code of any tool. */
+    static final int MAX_WARMUP_INPUTS = 8;
 
     /** Upper bounds no descriptor may exceed, whatever it asks for. */
     record Caps(Duration timeout, long memoryBytes, long outputBytes) {}
@@ -48,7 +55,7 @@ record ToolDescriptor(ToolSpec spec, String module) {
         ToolSpec.Compact compact = compact(root);
         try {
             return new ToolDescriptor(new ToolSpec(name, description, schema.toString(), new ToolPermissions(access),
-                    limits, version, compact), module);
+                    limits, version, compact), module, warmup(root));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid descriptor: " + e.getMessage());
         }
@@ -66,6 +73,26 @@ record ToolDescriptor(ToolSpec spec, String module) {
         }
         return new ToolSpec.Compact(string(compact.getAsJsonObject(), "description"),
                 compact.getAsJsonObject().get("inputSchema").toString());
+    }
+
+    /** The optional {@code "warmup": [{...}, ...]}: inputs as the tool takes them. */
+    private static List<String> warmup(JsonObject root) {
+        JsonElement warmup = root.get("warmup");
+        if (warmup == null) {
+            return List.of();
+        }
+        if (!warmup.isJsonArray() || warmup.getAsJsonArray().size() > MAX_WARMUP_INPUTS) {
+            throw new IllegalArgumentException("warmup must be an array of at most " + MAX_WARMUP_INPUTS
+                    + " inputs (JSON objects)");
+        }
+        List<String> inputs = new ArrayList<>();
+        for (JsonElement input : warmup.getAsJsonArray()) {
+            if (!input.isJsonObject()) {
+                throw new IllegalArgumentException("warmup must hold inputs as JSON objects, not " + input);
+            }
+            inputs.add(input.toString());
+        }
+        return List.copyOf(inputs);
     }
 
     private static WorkspaceAccess access(JsonObject root) {

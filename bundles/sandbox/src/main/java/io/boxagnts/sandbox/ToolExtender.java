@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * Tool bundles need no Java code. A bundle it cannot accept is refused once, with the reason, in the log and through
  * {@link ToolRefusals}.
  */
-final class ToolExtender implements BundleTrackerCustomizer<ServiceRegistration<Tool>>, ToolRefusals {
+final class ToolExtender implements BundleTrackerCustomizer<ToolExtender.Registered>, ToolRefusals {
+
+    /** A tool this extender registered for a bundle. */
+    record Registered(ServiceRegistration<Tool> registration, WasmTool tool) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(ToolExtender.class);
 
@@ -40,11 +43,14 @@ final class ToolExtender implements BundleTrackerCustomizer<ServiceRegistration<
     private final ToolDescriptor.Caps caps;
     private final long maxModuleBytes;
     private final Map<Long, RefusedTool> refused = new ConcurrentHashMap<>();
-    private final BundleTracker<ServiceRegistration<Tool>> tracker;
+    private final BundleTracker<Registered> tracker;
+    private final WarmUp warmUp;
 
-    ToolExtender(BundleContext context, SandboxRuntime runtime, ToolDescriptor.Caps caps, long maxModuleBytes) {
+    ToolExtender(BundleContext context, SandboxRuntime runtime, ToolDescriptor.Caps caps, long maxModuleBytes,
+            WarmUp warmUp) {
         this.context = context;
         this.runtime = runtime;
+        this.warmUp = warmUp;
         this.caps = caps;
         this.maxModuleBytes = maxModuleBytes;
         this.tracker = new BundleTracker<>(context, Bundle.ACTIVE, this);
@@ -59,7 +65,7 @@ final class ToolExtender implements BundleTrackerCustomizer<ServiceRegistration<
     }
 
     @Override
-    public ServiceRegistration<Tool> addingBundle(Bundle bundle, BundleEvent event) {
+    public Registered addingBundle(Bundle bundle, BundleEvent event) {
         String descriptorPath = bundle.getHeaders("").get(ToolHeaders.TOOL);
         if (descriptorPath == null) {
             return null;
@@ -80,7 +86,8 @@ final class ToolExtender implements BundleTrackerCustomizer<ServiceRegistration<
             LOG.info("tool {} {} from {} is available (workspace: {})", descriptor.spec().name(),
                     descriptor.spec().version(), bundle.getSymbolicName(),
                     descriptor.spec().permissions().workspace().name().toLowerCase(java.util.Locale.ROOT));
-            return registration;
+            warmUp.add(tool, descriptor.warmup());
+            return new Registered(registration, tool);
         } catch (IllegalArgumentException | IOException e) {
             RefusedTool refusal = new RefusedTool(String.valueOf(bundle.getSymbolicName()),
                     bundle.getVersion().toString(), e.getMessage());
@@ -92,14 +99,15 @@ final class ToolExtender implements BundleTrackerCustomizer<ServiceRegistration<
     }
 
     @Override
-    public void modifiedBundle(Bundle bundle, BundleEvent event, ServiceRegistration<Tool> registration) {
+    public void modifiedBundle(Bundle bundle, BundleEvent event, Registered registered) {
         // the tool stays as long as its bundle is active
     }
 
     @Override
-    public void removedBundle(Bundle bundle, BundleEvent event, ServiceRegistration<Tool> registration) {
+    public void removedBundle(Bundle bundle, BundleEvent event, Registered registered) {
+        warmUp.remove(registered.tool());
         try {
-            registration.unregister();
+            registered.registration().unregister();
         } catch (IllegalStateException e) {
             // already gone with its bundle
         }

@@ -62,12 +62,24 @@ final class WasmTool implements Tool {
     public ToolResult invoke(ToolRequest request) throws ToolException {
         byte[] input = checkedInput(request.input());
         Duration timeout = spec.limits().timeout();
+        runtime.realCalls().started();
         try {
-            return runtime.calls().run(spec.name(), timeout, () -> run(engine(timeout), input));
+            return runtime.calls().run(spec.name(), timeout, () -> run(engine(timeout), input, runtime.workspace()));
         } catch (ToolException e) {
             log(request, e.error());
             throw e;
+        } finally {
+            runtime.realCalls().ended();
         }
+    }
+
+    /**
+     * Runs the tool on a private scratch workspace instead of the user's, outside the cap on concurrent calls, so
+     * that the engine compiles its code before a real call needs it ({@link WarmUp}). Interrupting the calling
+     * thread ends the call (as for a real one).
+     */
+    ToolResult warm(String input, WorkspaceRoot scratch) throws ToolException {
+        return run(engine(spec.limits().timeout()), checkedInput(input), scratch);
     }
 
     /** Sandbox violations are the operator's business; a tool's own failures (bad input, no such file) are not. */
@@ -110,7 +122,7 @@ final class WasmTool implements Tool {
 
     private enum Stop { TIMEOUT, OUTPUT, CANCELLED }
 
-    private ToolResult run(Engine engine, byte[] input) throws ToolException {
+    private ToolResult run(Engine engine, byte[] input, WorkspaceRoot workspace) throws ToolException {
         AtomicReference<Stop> stop = new AtomicReference<>();
         AtomicReference<Context> running = new AtomicReference<>();
         Runnable cancelForOutput = () -> cancel(running, stop, Stop.OUTPUT);
@@ -118,7 +130,7 @@ final class WasmTool implements Tool {
         LimitedOutput err = new LimitedOutput(MAX_STDERR_BYTES, () -> { });
         long started = System.nanoTime();
         WorkspaceFileSystem files = spec.permissions().workspace() == WorkspaceAccess.NONE ? null
-                : new WorkspaceFileSystem(runtime.workspace(), spec.permissions().workspace() == WorkspaceAccess.WRITE);
+                : new WorkspaceFileSystem(workspace, spec.permissions().workspace() == WorkspaceAccess.WRITE);
         Context context = context(engine, input, out, err, files);
         running.set(context);
         ScheduledFuture<?> watchdog = runtime.watchdog().schedule(() -> cancel(running, stop, Stop.TIMEOUT),
@@ -203,7 +215,7 @@ final class WasmTool implements Tool {
         if (files == null) {
             builder.allowIO(IOAccess.NONE);
         } else {
-            builder.option("wasm.WasiMapDirs", "/::" + runtime.workspace().path())
+            builder.option("wasm.WasiMapDirs", "/::" + files.root())
                     .allowIO(IOAccess.newBuilder().fileSystem(files).build());
         }
         return builder.build();

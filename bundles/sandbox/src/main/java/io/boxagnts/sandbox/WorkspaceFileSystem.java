@@ -76,6 +76,11 @@ final class WorkspaceFileSystem implements FileSystem {
         this.writable = writable;
     }
 
+    /** The workspace directory this layer confines to. */
+    Path root() {
+        return root;
+    }
+
     @Override
     public Path parsePath(URI uri) {
         return host.parsePath(uri);

@@ -1,0 +1,134 @@
+package io.boxagnts.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.boxagnts.api.tool.ToolLimits;
+import io.boxagnts.api.tool.ToolPermissions;
+import io.boxagnts.api.tool.ToolSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.graalvm.polyglot.Engine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The background warm-up: runs every round on its scratch workspace, and gives way to real calls. */
+class WarmUpTest {
+
+    private static Engine engine;
+    private static ScheduledExecutorService watchdog;
+    private static WorkspaceRoot root;
+    private static ToolThreads threads;
+
+    @TempDir
+    static Path workspace;
+
+    @BeforeAll
+    static void startEngine() throws IOException {
+        root = WorkspaceRoot.open(workspace, false);
+        engine = Engine.newBuilder("wasm").option("engine.WarnInterpreterOnly", "false").build();
+        watchdog = Executors.newSingleThreadScheduledExecutor();
+        threads = new ToolThreads(4);
+    }
+
+    @AfterAll
+    static void stopEngine() {
+        threads.close();
+        watchdog.shutdownNow();
+        engine.close();
+        root.close();
+    }
+
+    private static WasmTool tool(String module, RealCalls realCalls, ToolPermissions permissions) throws IOException {
+        SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine), root, threads,
+                watchdog, realCalls);
+        return new WasmTool(new ToolSpec(module, "", null, permissions,
+                new ToolLimits(Duration.ofSeconds(60), 1 << 20, 64 << 10), "1"),
+                WasmToolTest.module(module), runtime);
+    }
+
+    @Test
+    void everyRoundOfEveryInputRunsThenTheThreadEnds() throws Exception {
+        RealCalls realCalls = new RealCalls();
+        try (WarmUp warmUp = new WarmUp(CompletableFuture.completedFuture(engine), realCalls)) {
+            warmUp.add(tool("echo", realCalls, ToolPermissions.READ), List.of("{\"a\":1}", "{\"b\":2}"));
+            warmUp.awaitDone();
+            assertEquals(2 * WarmUp.ROUNDS, warmUp.completedCalls());
+            assertEquals(0, warmUp.yieldedCalls());
+            // a tool deployed later is warmed up too, by a new thread
+            warmUp.add(tool("echo", realCalls, ToolPermissions.NONE), List.of("{}"));
+            warmUp.awaitDone();
+            assertEquals(3 * WarmUp.ROUNDS, warmUp.completedCalls());
+        }
+    }
+
+    @Test
+    void nothingRunsWhileARealCallIsInFlight() throws Exception {
+        RealCalls realCalls = new RealCalls();
+        try (WarmUp warmUp = new WarmUp(CompletableFuture.completedFuture(engine), realCalls)) {
+            realCalls.started();
+            warmUp.add(tool("echo", realCalls, ToolPermissions.READ), List.of("{}"));
+            Thread.sleep(3 * WarmUp.QUIET_MILLIS);
+            assertEquals(0, warmUp.completedCalls(), "the warm-up waits for the real call");
+            realCalls.ended();
+            warmUp.awaitDone();
+            assertEquals(WarmUp.ROUNDS, warmUp.completedCalls());
+        }
+    }
+
+    @Test
+    void aRealCallEndsTheWarmUpCallThatIsRunning() throws Exception {
+        RealCalls realCalls = new RealCalls();
+        WarmUp warmUp = new WarmUp(CompletableFuture.completedFuture(engine), realCalls);
+        warmUp.add(tool("loop", realCalls, ToolPermissions.NONE), List.of("{}"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!warmUp.calling() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(warmUp.calling(), "the warm-up runs the loop");
+        realCalls.started();
+        while (warmUp.yieldedCalls() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(1, warmUp.yieldedCalls(), "the warm-up call gave way");
+        realCalls.ended();
+        warmUp.close(); // ends the loop that started again
+        warmUp.awaitDone();
+        assertEquals(0, warmUp.completedCalls());
+    }
+
+    @Test
+    void theScratchWorkspaceHasTheShapeWarmUpInputsRelyOn() throws Exception {
+        Path dir = Files.createTempDirectory(workspace, "scratch");
+        WarmUp.ScratchTree.write(dir);
+        for (String name : List.of("README.md", "notes.txt", ".gitignore", "src/lib.rs", "src/mod_7/file_23.rs",
+                "target/out.rs")) {
+            assertTrue(Files.isRegularFile(dir.resolve(name)), name);
+        }
+        assertTrue(Files.readString(dir.resolve("src/mod_1/file_2.rs")).contains("_new(size: usize)"));
+    }
+
+    @Test
+    void descriptorsDeclareWarmUpInputsAsObjects() {
+        ToolDescriptor.Caps caps = new ToolDescriptor.Caps(Duration.ofMinutes(1), 1 << 30, 1 << 20);
+        String base = "{\"name\":\"t\",\"description\":\"d\",\"inputSchema\":{\"type\":\"object\"}";
+        assertEquals(List.of(), ToolDescriptor.parse(base + "}", "1", caps).warmup());
+        assertEquals(List.of("{\"q\":1}", "{}"),
+                ToolDescriptor.parse(base + ",\"warmup\":[{\"q\":1},{}]}", "1", caps).warmup());
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> ToolDescriptor.parse(base + ",\"warmup\":[\"q\"]}", "1", caps)).getMessage()
+                .contains("JSON objects"));
+        assertTrue(assertThrows(IllegalArgumentException.class,
+                () -> ToolDescriptor.parse(base + ",\"warmup\":{}}", "1", caps)).getMessage()
+                .contains("at most 8"));
+    }
+}
