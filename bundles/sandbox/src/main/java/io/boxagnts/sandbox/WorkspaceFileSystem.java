@@ -96,17 +96,31 @@ final class WorkspaceFileSystem implements FileSystem {
         return host.toAbsolutePath(path);
     }
 
-    /** Real already: the path has no links (none is followed) and no "..". It must exist, and not through a link. */
+    /**
+     * Real already: the path has no links (none is followed) and no "..". It must exist, and not through a link: known
+     * from this call's attributes when it has them (a listing has stat-ed every entry; GraalWasm asks this before
+     * every open), else looked up.
+     */
     @Override
     public Path toRealPath(Path path, LinkOption... options) throws IOException {
-        LinuxCalls.close(openPath(path, noFollow(options)));
-        return toHost(path);
+        Path host = toHost(path);
+        if (!knownNotLink(host, noFollow(options))) {
+            LinuxCalls.close(openPath(path, noFollow(options)));
+        }
+        return host;
     }
 
+    /**
+     * An existence check (no modes) is answered from this call's attributes when they say the path is there and is
+     * no link; anything else is looked up. Only a hint either way: every open resolves the path in the kernel again.
+     */
     @Override
     public void checkAccess(Path path, Set<? extends AccessMode> modes, LinkOption... options) throws IOException {
         if (modes.contains(AccessMode.WRITE)) {
             requireWritable(path);
+        }
+        if (modes.isEmpty() && knownNotLink(toHost(path), noFollow(options))) {
+            return;
         }
         int fd = openPath(path, noFollow(options));
         try {
@@ -151,7 +165,7 @@ final class WorkspaceFileSystem implements FileSystem {
     private Map<String, Object> unixAttributes(Path path, boolean noFollow) throws IOException {
         Path host = toHost(path);
         AttributeKey key = new AttributeKey(host, noFollow);
-        Map<String, Object> all = attributeCache.get(key);
+        Map<String, Object> all = cachedAttributes(host, noFollow);
         if (all == null) {
             Stat stat;
             try {
@@ -170,6 +184,27 @@ final class WorkspaceFileSystem implements FileSystem {
             attributeCache.put(key, all);
         }
         return all;
+    }
+
+    /**
+     * This call's attributes of the path, if read: asked for as they were, or asked for the other way round when the
+     * path is no link (then following it or not makes no difference).
+     */
+    private Map<String, Object> cachedAttributes(Path host, boolean noFollow) {
+        Map<String, Object> all = attributeCache.get(new AttributeKey(host, noFollow));
+        if (all == null) {
+            Map<String, Object> other = attributeCache.get(new AttributeKey(host, !noFollow));
+            if (other != null && !Boolean.TRUE.equals(other.get("isSymbolicLink"))) {
+                all = other;
+            }
+        }
+        return all;
+    }
+
+    /** Whether this call has already seen the path there, and not as a link. */
+    private boolean knownNotLink(Path host, boolean noFollow) {
+        Map<String, Object> all = cachedAttributes(host, noFollow);
+        return all != null && !Boolean.TRUE.equals(all.get("isSymbolicLink"));
     }
 
     private Stat stat(String relative, boolean noFollow) throws Errno {
