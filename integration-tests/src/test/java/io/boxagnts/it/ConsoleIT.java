@@ -112,6 +112,10 @@ public class ConsoleIT {
 
     @Test
     public void anAdminTokenThatIsTheAccessTokenOrReadableByOthersIsRefusedAtStart() throws Exception {
+        // a data directory of its own (the running one's is locked), holding the same access token
+        Path data = Files.createDirectories(split.root().resolve("data-refused"));
+        Path access = Files.writeString(data.resolve("access-token"), Http.token(split.port()) + "\n");
+        Files.setPosixFilePermissions(access, PosixFilePermissions.fromString("rw-------"));
         Path same = Files.writeString(split.root().resolve("same-token"), Http.token(split.port()) + "\n");
         Files.setPosixFilePermissions(same, PosixFilePermissions.fromString("rw-------"));
         Path open = Files.writeString(split.root().resolve("open-token"), "o".repeat(40) + "\n");
@@ -120,7 +124,7 @@ public class ConsoleIT {
                 {split.root().resolve("missing").toString(), "does not exist"}};
         for (String[] c : cases) {
             try (BoxagntsProcess refused = BoxagntsProcess.start("--workspace-dir", split.workspace().toString(),
-                    "--data-dir", split.data().toString(), "--port", Integer.toString(freePort()),
+                    "--data-dir", data.toString(), "--port", Integer.toString(freePort()),
                     "--admin-token-file", c[0])) {
                 assertEquals(2, refused.exitCode());
                 assertTrue(refused.stderr().toString(), refused.stderr().toString().contains(c[1]));
@@ -132,7 +136,7 @@ public class ConsoleIT {
     public void theAccessTokenOpensTheConsole() throws Exception {
         HttpResponse<String> page = send(request("/system/console/bundles").header("Authorization", "Bearer " + token));
         assertEquals(200, page.statusCode());
-        assertTrue(page.body(), page.body().contains("Apache Felix Web Console") && page.body().contains("Bundles"));
+        assertTrue(page.body(), page.body().contains("BoxAgnts Web Console") && page.body().contains("Bundles"));
         // the console's pages have inline scripts: they get a policy that allows those, and still no framing
         String policy = page.headers().firstValue("Content-Security-Policy").orElse("");
         assertTrue(policy, policy.contains("'unsafe-inline'") && policy.contains("frame-ancestors 'none'"));

@@ -4,6 +4,7 @@
  * console's user, and nobody else; {@link io.boxagnts.console.ConsoleHeadersFilter} gives the console's pages the
  * Content-Security-Policy they can work with; {@link io.boxagnts.console.ConsoleLinkServlet} ({@code GET /api/console})
  * tells the web UI whether to link to the console; {@link io.boxagnts.console.AuditConsolePlugin} is the console page
- * of the audit log ({@code /system/console/audit}, rendered by {@link io.boxagnts.console.AuditPage}).
+ * of the audit log ({@code /system/console/audit}, rendered by {@link io.boxagnts.console.AuditPage});
+ * {@link io.boxagnts.console.ConsoleBranding} names and marks the console as BoxAgnts'.
  */
 package io.boxagnts.console;
