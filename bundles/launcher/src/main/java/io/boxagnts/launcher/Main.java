@@ -64,23 +64,6 @@ public final class Main {
             err.println("boxagnts: " + e.getMessage());
             return 2;
         }
-        DataDirLock lock;
-        try {
-            lock = DataDirLock.acquire(options.dataDir());
-        } catch (UsageException e) {
-            err.println("boxagnts: " + e.getMessage());
-            return 2;
-        }
-        try (lock) {
-            return serve(options, build, home, startedAt, address, out, err);
-        }
-    }
-
-    /** Runs the framework until it stops; the data directory is this process's. */
-    private static int serve(LaunchOptions options, BuildInfo build, Path home, long startedAt, InetAddress address,
-            PrintStream out, PrintStream err) {
-        new CrashReports(options.dataDir()).takeUnannounced().ifPresent(report -> err.println(CrashReports.notice(report)));
-        Logger log = LoggerFactory.getLogger(Main.class);
         String token;
         try {
             if (!address.isLoopbackAddress() && !options.access().userManaged()) {
@@ -99,6 +82,25 @@ public final class Main {
             err.println("boxagnts: " + e.getMessage());
             return 2;
         }
+        // Everything the user can get wrong is checked; now the data directory becomes this process's.
+        DataDirLock lock;
+        try {
+            lock = DataDirLock.acquire(options.dataDir());
+        } catch (UsageException e) {
+            err.println("boxagnts: " + e.getMessage());
+            return 2;
+        }
+        try (lock) {
+            new CrashReports(options.dataDir()).takeUnannounced()
+                    .ifPresent(report -> err.println(CrashReports.notice(report)));
+            return serve(options, build, home, startedAt, address, token, out, err);
+        }
+    }
+
+    /** Runs the framework until it stops; the data directory is this process's. */
+    private static int serve(LaunchOptions options, BuildInfo build, Path home, long startedAt, InetAddress address,
+            String token, PrintStream out, PrintStream err) {
+        Logger log = LoggerFactory.getLogger(Main.class);
         if (!address.isLoopbackAddress()) {
             log.warn("Serving on {}, which other machines can reach, over plain HTTP: the access token crosses the "
                     + "network unencrypted. Put a TLS reverse proxy in front (see --allowed-hosts).", options.host());
