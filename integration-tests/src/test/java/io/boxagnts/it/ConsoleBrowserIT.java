@@ -1,9 +1,12 @@
 package io.boxagnts.it;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -87,5 +90,28 @@ public class ConsoleBrowserIT {
         browser.driver.findElement(By.linkText("hour")).click();
         browser.awaitText("#audit-records", "read_file 0.1.0");
         assertEquals("no script error or CSP violation on the audit page", List.of(), browser.consoleErrors());
+    }
+
+    /** With --admin-token-file, the user signed in with the access token gets no link; the administrator does. */
+    @Test
+    public void d_withAnAdminTokenOnlyTheAdministratorSeesTheLink() throws Exception {
+        try (TestRuntime split = TestRuntime.prepare("boxagnts-console-browser-admin-it")) {
+            String admin = "admin-" + "9".repeat(40);
+            Path file = Files.writeString(split.root().resolve("admin-token"), admin + "\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            BoxagntsProcess process = split.start("--admin-token-file", file.toString()).process();
+            try (Browser user = new Browser(Files.createDirectories(split.root().resolve("profile")))) {
+                user.driver.get(process.url());
+                user.find("#new-session");
+                // the UI sets the link's address once /api/console has answered, shown or not
+                user.until(d -> d.findElement(By.id("console-link")).getDomAttribute("href") != null,
+                        "the answer of /api/console");
+                assertFalse("no Console link for the access token", user.all("#console-link").get(0).isDisplayed());
+                user.driver.get(split.url("/?token=" + admin));
+                assertTrue(user.find("#console-link").isDisplayed());
+                user.driver.get(user.find("#console-link").getAttribute("href"));
+                user.awaitText("#plugin_table", "io.boxagnts.console");
+            }
+        }
     }
 }
