@@ -11,7 +11,10 @@
 #                    into /tmp/boxagnts-crates: ~2,700 files, 39 MB of real Rust)
 #   FIRST_DELAY=S    seconds between "engine READY" and the first call (default 0: the worst case; an agent's first
 #                    tool call comes after the model's first answer, seconds later)
+#   WARMED=1         make the first call once the log says the background warm-up of the tools has finished
+#                    (decision 0019; waits at most 300 s)
 #   LOADS="idle hog" which load conditions to run
+#   ONLY=WORD        only the rows whose label contains WORD (e.g. grep, glob, list_dir)
 #   DIST=DIR         another built distribution (e.g. of the commit before, to compare in one session)
 # Prerequisites: a built distribution (mvn -o package -DskipTests -pl distribution -am), python3, and ripgrep
 # (apt-get install ripgrep; only this benchmark needs it, the runtime does not).
@@ -41,8 +44,8 @@ trap cleanup EXIT
 token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'); (umask 077; echo "$token" >"$work/token")
 
 echo "corpus: $corpus, $(find "$corpus" -type f | wc -l) files, $(du -sm "$corpus" | cut -f1) MB;" \
-     "$(nproc) cores; runs: $runs (medians) after $warmup warm-up calls; first call ${FIRST_DELAY:-0} s after READY"
-echo "ripgrep: $(rg --version | head -1); $(date -u +%FT%TZ)"
+     "$(nproc) cores; runs: $runs (medians) after $warmup warm-up calls; first call ${FIRST_DELAY:-0} s after READY$([ "${WARMED:-0}" = 1 ] && echo ', after the background warm-up')"
+echo "ripgrep: $(rg --version | sed -n 1p); $(date -u +%FT%TZ)"
 for load in ${LOADS:-idle hog}; do
   if [ "$load" = hog ]; then
     for _ in $(seq "$(nproc)"); do (while :; do :; done) & hogs+=($!); done
@@ -68,7 +71,7 @@ CASES = [  # label, tool, request, reference command, counts: (sandbox result ->
 ]
 
 def start():
-    log = open(os.path.join(work, "log"), "a")
+    log = open(os.path.join(work, "log"), "w")  # one start per log: WARMED looks for this start's line
     p = subprocess.Popen([dist + "/bin/boxagnts", "--workspace-dir", corpus, "--data-dir", work + "/data",
                           "--access-token-file", work + "/token", "--port", str(port)], stdout=log, stderr=log)
     deadline = time.time() + 120
@@ -127,9 +130,15 @@ def ref(cmd):
 print("| call | results (sandbox/reference) | 1st call | warm p50 | warm min-max | durationMs | reference | warm / ref | 1st / warm | RSS after | load avg |")
 print("|---|---|---|---|---|---|---|---|---|---|---|")
 for label, tool, req, cmd in CASES:
+    if os.environ.get("ONLY", "") not in label:
+        continue
     p = start()
     try:
         time.sleep(delay)
+        if os.environ.get("WARMED") == "1":
+            deadline = time.time() + 300
+            while time.time() < deadline and "tools warmed up" not in open(os.path.join(work, "log")).read():
+                time.sleep(0.2)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         first, status, answer = call(conn, tool, req)
         for _ in range(warmup):

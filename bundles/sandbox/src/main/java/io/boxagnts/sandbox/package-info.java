@@ -4,6 +4,8 @@
  * permissions and limits is this bundle's job too, and so is the workspace boundary: {@link
  * io.boxagnts.sandbox.WorkspaceRoot} resolves every path beneath the open workspace in the kernel, following no link
  * (decision 0011), and {@link io.boxagnts.sandbox.WorkspaceFileSystem} is all a tool module sees of the host.
+ * {@link io.boxagnts.sandbox.WarmUp} runs the tools' declared warm-up inputs on a scratch workspace after start, giving
+ * way to real calls, so that the engine has compiled them before the first one (decision 0019).
  * Nothing here is exported.
  */
 package io.boxagnts.sandbox;
