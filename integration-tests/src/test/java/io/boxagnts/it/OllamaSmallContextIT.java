@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import java.nio.file.Files;
 import java.util.List;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -16,7 +17,8 @@ import org.junit.runners.MethodSorters;
  * A small model as Ollama serves it, over the HTTP API: the runtime from bin/boxagnts and a scripted Ollama whose
  * model was trained for 32,768 tokens but runs with {@code num_ctx 4096}. Ollama does not refuse a prompt that is too
  * long: it drops its beginning (the system prompt, the user's instructions) without a word. So nothing may reach it
- * that does not fit: the runtime must know the 4,096 the Ollama way and budget to it.
+ * that does not fit: the runtime must know the 4,096 the Ollama way and budget to it. The same server is also
+ * configured in providers.json with a short idle timeout, for an answer that goes silent half-way.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class OllamaSmallContextIT {
@@ -30,6 +32,8 @@ public class OllamaSmallContextIT {
         ollama = ScriptedLlamaServer.ollama(4096).summariesAnswered("The user asked why the build fails: Demo.java "
                 + "line 42 uses a symbol that does not exist.").start();
         runtime = TestRuntime.prepare("boxagnts-ollama-it").withProject();
+        Files.writeString(runtime.data().resolve("providers.json"), "[{\"type\":\"openai\",\"id\":"
+                + "\"impatient\",\"baseUrl\":\"" + ollama.baseUrl() + "\",\"idleTimeoutMs\":1500}]");
         runtime.start("--model-url", ollama.baseUrl());
         Http.Response created = Http.post(runtime.url("/api/sessions"), "{\"title\":\"ollama\"}");
         session = JsonParser.parseString(created.body()).getAsJsonObject().get("id").getAsString();
@@ -46,9 +50,14 @@ public class OllamaSmallContextIT {
     }
 
     private static List<JsonObject> turn(String text) throws Exception {
+        return turn(text, "");
+    }
+
+    private static List<JsonObject> turn(String text, String provider) throws Exception {
         JsonObject body = new JsonObject();
         body.addProperty("text", text);
         body.addProperty("mode", "plan");
+        body.addProperty("provider", provider);
         return SseTurn.run(runtime, session, body.toString());
     }
 
@@ -93,5 +102,24 @@ public class OllamaSmallContextIT {
         assertTrue(ollama.summaries() >= 1);
         assertEquals("nothing Ollama would have cut without a word", 0, ollama.truncated());
         assertTrue(ollama.promptTokens().toString(), ollama.promptTokens().stream().allMatch(t -> t < 4096));
+    }
+
+    @Test
+    public void d_anAnswerThatGoesSilentIsEndedAfterTheIdleTimeoutAndKeepsWhatCame() throws Exception {
+        Await.until("the configured provider is up", () -> Http.post(runtime.url("/api/providers/impatient/test"), "{}")
+                .status() == 200);
+        ollama.then("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Let me look at \"}}]}",
+                "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"the modules\"}}]}", "\u0000sleep 60000");
+        List<JsonObject> events = turn("and the tests?", "impatient");
+        assertEquals("ERROR", SseTurn.reason(events));
+        String error = SseTurn.ofType(events, "Error").get(0).get("message").getAsString();
+        assertTrue(error, error.contains("went silent") && error.contains("the answer was ended there"));
+        assertEquals("what streamed counts", 2, events.get(events.size() - 1).getAsJsonObject("usage")
+                .get("outputTokens").getAsInt());
+        assertTrue("the partial answer stays in the session", Http.get(runtime.url("/api/sessions/" + session)).body()
+                .contains("Let me look at the modules"));
+        ollama.thenText("There are no tests yet.");
+        assertEquals("the server answers again: so does the session", "COMPLETED",
+                SseTurn.reason(turn("and the tests?", "impatient")));
     }
 }
