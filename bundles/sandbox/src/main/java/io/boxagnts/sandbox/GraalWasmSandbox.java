@@ -5,6 +5,7 @@ import io.boxagnts.api.sandbox.EngineInfo;
 import io.boxagnts.api.sandbox.Sandbox;
 import io.boxagnts.api.tool.RefusedTool;
 import io.boxagnts.api.tool.ToolRefusals;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,7 +84,8 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
                 Thread.ofPlatform().name("boxagnts-sandbox-watchdog").daemon().factory());
         this.threads = new ToolThreads(config.maxConcurrentCalls());
         SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace, threads, watchdog);
-        this.warmUp = new WarmUp(holder.future(), runtime.realCalls());
+        File data = context.getDataFile("warmup");
+        this.warmUp = new WarmUp(holder.future(), runtime.realCalls(), data == null ? null : data.toPath());
         this.extender = new ToolExtender(context, runtime, new ToolDescriptor.Caps(
                 Duration.ofMillis(config.maxTimeoutMs()), config.maxMemoryMb() << 20, config.maxOutputKb() << 10),
                 config.maxModuleMb() << 20, warmUp);

@@ -25,30 +25,39 @@ import org.slf4j.LoggerFactory;
  * mid-sized repository took 1.2 s against ~0.4 s warm; decision 0019). It gives way to real calls: it runs only when
  * none has been in flight for {@value #QUIET_MILLIS} ms, and a real call that arrives ends the warm-up call running
  * (which is retried later). Code is shared through the engine, whatever workspace a context maps, so what is compiled
- * here serves every later call. The scratch workspace is a generated source tree in a private temporary directory,
- * deleted when the sandbox stops; warm-up calls touch nothing of the user's and are not audited.
+ * here serves every later call. The scratch workspace is a generated source tree in a private directory of the
+ * bundle's data area, deleted when the warm-up ends; warm-up calls touch nothing of the user's and are not audited.
  */
 final class WarmUp implements AutoCloseable {
 
     /** Rounds per tool: enough for the compiler to reach the hot loops of a walk, a read and a regex scan. */
     static final int ROUNDS = 12;
     static final long QUIET_MILLIS = 200;
+    private static final String SCRATCH_PREFIX = "boxagnts-warmup-";
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
 
     private record Job(WasmTool tool, List<String> inputs, int roundsLeft) {}
 
     private final CompletableFuture<Engine> engine;
     private final RealCalls realCalls;
+    private final Path scratchParent;
     private final Deque<Job> jobs = new ArrayDeque<>();
     private Thread thread;
+    private Thread lastThread;
     private boolean closed;
     private int completedCalls;
     private int yieldedCalls;
     private boolean calling;
 
-    WarmUp(CompletableFuture<Engine> engine, RealCalls realCalls) {
+    /**
+     * @param scratchParent where the scratch workspace is made: the bundle's own data area, inside the framework cache
+     *     that every start rebuilds (decision 0005), so a scratch tree left by a JVM that died without stopping (kill
+     *     -9) goes with it; null: the system's temporary directory
+     */
+    WarmUp(CompletableFuture<Engine> engine, RealCalls realCalls, Path scratchParent) {
         this.engine = engine;
         this.realCalls = realCalls;
+        this.scratchParent = scratchParent;
     }
 
     /** Queues a tool's warm-up; the background thread starts with the first tool. */
@@ -60,6 +69,7 @@ final class WarmUp implements AutoCloseable {
         if (thread == null) { // none yet, or the last one finished its queue: a tool deployed later
             thread = Thread.ofPlatform().name("boxagnts-tool-warmup").daemon().priority(Thread.MIN_PRIORITY)
                     .unstarted(this::work);
+            lastThread = thread;
             thread.start();
         }
         notifyAll();
@@ -80,7 +90,8 @@ final class WarmUp implements AutoCloseable {
             } catch (CancellationException | ExecutionException | InterruptedException e) {
                 return; // stopped before the engine was built, or it failed (EngineHolder reports that)
             }
-            scratchDir = Files.createTempDirectory("boxagnts-warmup-");
+            scratchDir = scratchParent == null ? Files.createTempDirectory(SCRATCH_PREFIX)
+                    : Files.createTempDirectory(Files.createDirectories(scratchParent), SCRATCH_PREFIX);
             ScratchTree.write(scratchDir);
             scratch = WorkspaceRoot.open(scratchDir, false);
             // from here on a real call may interrupt this thread (not during the file writes above: an interrupt
@@ -191,10 +202,17 @@ final class WarmUp implements AutoCloseable {
         return yieldedCalls;
     }
 
-    /** Waits until every queued round has run (or the warm-up stopped). */
-    synchronized void awaitDone() throws InterruptedException {
-        while (thread != null) {
-            wait();
+    /** Waits until every queued round has run (or the warm-up stopped) and its scratch tree is gone. */
+    void awaitDone() throws InterruptedException {
+        Thread last;
+        synchronized (this) {
+            while (thread != null) {
+                wait();
+            }
+            last = lastThread;
+        }
+        if (last != null) {
+            last.join();
         }
     }
 

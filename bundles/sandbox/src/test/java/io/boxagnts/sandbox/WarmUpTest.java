@@ -56,10 +56,14 @@ class WarmUpTest {
                 WasmToolTest.module(module), runtime);
     }
 
+    private static WarmUp warmUp(RealCalls realCalls) {
+        return new WarmUp(CompletableFuture.completedFuture(engine), realCalls, workspace.resolve("scratch"));
+    }
+
     @Test
     void everyRoundOfEveryInputRunsThenTheThreadEnds() throws Exception {
         RealCalls realCalls = new RealCalls();
-        try (WarmUp warmUp = new WarmUp(CompletableFuture.completedFuture(engine), realCalls)) {
+        try (WarmUp warmUp = warmUp(realCalls)) {
             warmUp.add(tool("echo", realCalls, ToolPermissions.READ), List.of("{\"a\":1}", "{\"b\":2}"));
             warmUp.awaitDone();
             assertEquals(2 * WarmUp.ROUNDS, warmUp.completedCalls());
@@ -68,13 +72,16 @@ class WarmUpTest {
             warmUp.add(tool("echo", realCalls, ToolPermissions.NONE), List.of("{}"));
             warmUp.awaitDone();
             assertEquals(3 * WarmUp.ROUNDS, warmUp.completedCalls());
+            try (var left = Files.list(workspace.resolve("scratch"))) {
+                assertEquals(0, left.count(), "every scratch tree is removed when its warm-up ends");
+            }
         }
     }
 
     @Test
     void nothingRunsWhileARealCallIsInFlight() throws Exception {
         RealCalls realCalls = new RealCalls();
-        try (WarmUp warmUp = new WarmUp(CompletableFuture.completedFuture(engine), realCalls)) {
+        try (WarmUp warmUp = warmUp(realCalls)) {
             realCalls.started();
             warmUp.add(tool("echo", realCalls, ToolPermissions.READ), List.of("{}"));
             Thread.sleep(3 * WarmUp.QUIET_MILLIS);
@@ -88,7 +95,7 @@ class WarmUpTest {
     @Test
     void aRealCallEndsTheWarmUpCallThatIsRunning() throws Exception {
         RealCalls realCalls = new RealCalls();
-        WarmUp warmUp = new WarmUp(CompletableFuture.completedFuture(engine), realCalls);
+        WarmUp warmUp = warmUp(realCalls);
         warmUp.add(tool("loop", realCalls, ToolPermissions.NONE), List.of("{}"));
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!warmUp.calling() && System.nanoTime() < deadline) {
