@@ -24,7 +24,7 @@ pid= model= sampler=
 trap '[ -z "$sampler" ] || kill "$sampler" 2>/dev/null; [ -z "$pid" ] || kill "$pid" 2>/dev/null; [ -z "$model" ] || kill "$model" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 cp -rL /usr/share/cargo/registry "$work/ws"
 printf 'alpha\n' >"$work/ws/SCRATCH.txt"
-port=31500; model_port=31501
+port=${PORT:-31500}; model_port=$((port + 1))
 token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'); (umask 077; echo "$token" >"$work/token")
 api() { curl -s -H "Authorization: Bearer $token" "$@"; }
 base=http://127.0.0.1:$port
@@ -58,7 +58,7 @@ args() { # TOOL I
           *) printf '{"pattern":"**/*.rs","path":"%s"}' "$c" ;; esac ;;
     grep) printf '{"pattern":"fn new|impl Default","path":"%s"}' "$c" ;;
     list_dir) printf '{"path":"%s","depth":2}' "$c" ;;
-    edit_file) if [ $(( $2 % 2 )) = 0 ]; then echo '{"path":"SCRATCH.txt","old_string":"alpha","new_string":"beta"}'
+    edit_file) if [ $(( $2 % 2 )) = 1 ]; then echo '{"path":"SCRATCH.txt","old_string":"alpha","new_string":"beta"}'
                else echo '{"path":"SCRATCH.txt","old_string":"beta","new_string":"alpha"}'; fi ;;
   esac
 }

@@ -7,7 +7,7 @@
 # SIGKILL 0.2-2 s into a first start, then a normal start on that data directory; and a class-data archive
 # (lib/boxagnts.jsa) that is truncated, corrupt (bytes overwritten in its middle) or from another build (a jar
 # of the distribution rebuilt since), each on a copy of the distribution.
-# Usage: benchmarks/start-loop.sh [N=300]          (build first: ./boxagnts --version)
+# Usage: benchmarks/start-loop.sh [N=300]    (build first: ./boxagnts --version; SIGTERM prints the figures so far)
 # Prints a Markdown table; the cold start is process spawn -> ready line, median over the starts of each kind.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
@@ -85,6 +85,28 @@ run_normal() { # NAME KIND DIST DATA
   finish "$pid" "$4" 0 143
 }
 
+report() {
+reports=$(count_reports)
+[ "$reports" = 0 ] || find "$work" -name 'hs_err*.log' -exec head -n 12 {} \; >&2
+
+cat <<TABLE
+| measure | figure |
+|---|---|
+| starts (JVM launches) | $starts |
+| crashes (exit status, hs_err files) | $crashes crashes, $reports crash reports |
+| starts that never became ready | $never_ready |
+| two at once on one data directory ($i pairs) | both ready: $both_ready, second refused with a message: $refused_second |
+| cold start, first start (fresh data dir), median | $(median <"$work/results/first-start") ms ($(wc -l <"$work/results/first-start") starts) |
+| cold start, reused data dir, median | $(median <"$work/results/reused") ms ($(wc -l <"$work/results/reused") starts) |
+| start after a SIGKILLed first start, median | $(median <"$work/results/after-kill") ms |
+| truncated / corrupt / foreign archive, median | $(median <"$work/results/truncated") / $(median <"$work/results/corrupt") / $(median <"$work/results/foreign") ms |
+TABLE
+echo
+echo "java: $("$dist/bin/boxagnts" --version)  machine: $(nproc) cores, load $(cut -d ' ' -f 1-3 /proc/loadavg)"
+}
+# Stopped early (SIGTERM or Ctrl-C): the figures so far.
+trap 'report; exit 1' TERM INT
+
 reused=$work/data-reused
 i=0
 while [ "$starts" -lt "$total" ]; do
@@ -121,20 +143,4 @@ while [ "$starts" -lt "$total" ]; do
     run_normal "$kind" "$kind" "$work/dist-$kind" "$work/data-$kind"
   done
 done
-reports=$(count_reports)
-[ "$reports" = 0 ] || find "$work" -name 'hs_err*.log' -exec head -n 12 {} \; >&2
-
-cat <<TABLE
-| measure | figure |
-|---|---|
-| starts (JVM launches) | $starts |
-| crashes (exit status, hs_err files) | $crashes crashes, $reports crash reports |
-| starts that never became ready | $never_ready |
-| two at once on one data directory ($i pairs) | both ready: $both_ready, second refused with a message: $refused_second |
-| cold start, first start (fresh data dir), median | $(median <"$work/results/first-start") ms ($(wc -l <"$work/results/first-start") starts) |
-| cold start, reused data dir, median | $(median <"$work/results/reused") ms ($(wc -l <"$work/results/reused") starts) |
-| start after a SIGKILLed first start, median | $(median <"$work/results/after-kill") ms |
-| truncated / corrupt / foreign archive, median | $(median <"$work/results/truncated") / $(median <"$work/results/corrupt") / $(median <"$work/results/foreign") ms |
-TABLE
-echo
-echo "java: $("$dist/bin/boxagnts" --version)  machine: $(nproc) cores, load $(cut -d ' ' -f 1-3 /proc/loadavg)"
+report
