@@ -25,13 +25,16 @@ export class ToolsView {
   card(tool) {
     const form = h('form', {class: 'try', hidden: true});
     const card = h('article', {class: 'tool', dataset: {tool: tool.name}},
-      h('header', {}, h('h3', {}, tool.name), h('span', {class: 'badge ok'}, tool.state)),
+      h('header', {}, h('h3', {}, tool.name),
+        h('span', {class: `badge ${tool.state === 'available' ? 'ok' : 'failed'}`}, tool.state)),
       h('p', {}, tool.description),
       h('dl', {class: 'facts'},
-        h('dt', {}, 'Workspace'), h('dd', {}, tool.permissions.workspace),
+        h('dt', {}, 'Workspace'), h('dd', {}, tool.granted.workspace === tool.permissions.workspace
+          ? tool.permissions.workspace : `${tool.granted.workspace} (declares ${tool.permissions.workspace})`),
         h('dt', {}, 'Limits'), h('dd', {}, `${millis(tool.limits.timeoutMs)}, ${tool.limits.maxMemoryMb} MB memory, `
           + `${tool.limits.maxOutputKb} KB output`),
-        h('dt', {}, 'Bundle'), h('dd', {}, `${tool.bundle} ${tool.bundleVersion}`)),
+        h('dt', {}, 'Bundle'), h('dd', {}, `${tool.bundle} ${tool.bundleVersion}`),
+        tool.policy ? [h('dt', {}, 'Policy'), h('dd', {}, tool.policy)] : null),
       h('button', {type: 'button', onclick: () => { form.hidden = !form.hidden; }}, 'Try it'),
       form);
     this.buildForm(form, tool);

@@ -7,6 +7,7 @@ import io.boxagnts.api.agent.AgentEvent;
 import io.boxagnts.api.agent.AgentService;
 import io.boxagnts.api.agent.TurnRequest;
 import io.boxagnts.api.model.ModelDiscovery;
+import io.boxagnts.api.runtime.RuntimeProperties;
 import io.boxagnts.api.session.SessionStore;
 import io.boxagnts.api.tool.ToolRegistry;
 import java.io.IOException;
@@ -60,7 +61,7 @@ public class AgentContainerIT {
 
     @Test
     public void findTheTodosAndFixTheTypo() throws Exception {
-        Path plugins = Path.of(context.getProperty("felix.fileinstall.dir"));
+        Path plugins = Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR));
         for (Path jar : RuntimeContainer.toolBundles()) {
             TestBundles.drop(jar, plugins, jar.getFileName().toString());
         }

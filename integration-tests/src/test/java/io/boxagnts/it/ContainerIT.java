@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.boxagnts.api.runtime.RuntimeProperties;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -167,7 +168,7 @@ public class ContainerIT {
 
     @Test
     public void aDroppedBundleIsStartedAndItsServiceGoesWhenTheJarIsDeleted() throws Exception {
-        Path plugins = Path.of(context.getProperty("felix.fileinstall.dir"));
+        Path plugins = Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR));
         ServiceTracker<Object, Object> greeters = tracker(TestBundles.GREETER);
         try {
             TestBundles.drop(TestBundles.hello(), plugins, "hello.jar");
@@ -186,7 +187,7 @@ public class ContainerIT {
 
     @Test
     public void brokenJarsAreRefusedAndTheRuntimeKeepsServing() throws Exception {
-        Path plugins = Path.of(context.getProperty("felix.fileinstall.dir"));
+        Path plugins = Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR));
         Path scratch = TempDirs.create("broken");
         List<Path> broken = List.of(TestBundles.notAZip(scratch), TestBundles.unresolvable(scratch),
                 TestBundles.throwingActivator(scratch));

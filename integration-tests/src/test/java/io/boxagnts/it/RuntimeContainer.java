@@ -40,7 +40,8 @@ final class RuntimeContainer {
         Path workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
         Path data = Files.createDirectories(root.resolve("data")).toRealPath();
         LaunchOptions launch = new LaunchOptions(workspace, "127.0.0.1", freePort(), data,
-                Files.createDirectories(root.resolve("plugins")).toRealPath(), modelUrl, LaunchOptions.Access.local(data));
+                Files.createDirectories(root.resolve("plugins")).toRealPath(),
+                Files.createDirectories(root.resolve("conf")).toRealPath(), modelUrl, LaunchOptions.Access.local(data));
         try {
             AccessTokenFile.readOrCreate(launch.access().tokenFile(), true);
         } catch (Exception e) { // not UsageException by name: this class is loaded in the container too

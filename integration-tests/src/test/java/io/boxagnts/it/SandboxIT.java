@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
+import io.boxagnts.api.runtime.RuntimeProperties;
 import io.boxagnts.api.tool.RefusedTool;
 import io.boxagnts.api.tool.Tool;
 import io.boxagnts.api.tool.ToolError;
@@ -45,7 +46,7 @@ public class SandboxIT {
     }
 
     private Path plugins() {
-        return Path.of(context.getProperty("felix.fileinstall.dir"));
+        return Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR));
     }
 
     private Path workspace() {

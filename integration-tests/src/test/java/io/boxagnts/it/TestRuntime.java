@@ -29,6 +29,7 @@ final class TestRuntime implements AutoCloseable {
         Path root = TempDirs.create(name);
         Path workspace = Files.createDirectories(root.resolve("workspace")).toRealPath();
         Files.createDirectories(root.resolve("data"));
+        Files.createDirectories(root.resolve("conf"));
         Path plugins = Files.createDirectories(root.resolve("plugins"));
         for (Path jar : RuntimeContainer.toolBundles()) {
             Files.copy(jar, plugins.resolve(jar.getFileName()));
@@ -41,7 +42,8 @@ final class TestRuntime implements AutoCloseable {
     /** Starts it with these options besides the folders and the port, and waits until the tools are up. */
     TestRuntime start(String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of("--workspace-dir", workspace.toString(), "--port",
-                Integer.toString(port), "--data-dir", data().toString(), "--plugins-dir", root.resolve("plugins").toString()));
+                Integer.toString(port), "--data-dir", data().toString(), "--plugins-dir", root.resolve("plugins").toString(), "--conf-dir",
+                conf().toString()));
         args.addAll(List.of(options));
         process = BoxagntsProcess.start(args.toArray(String[]::new));
         process.awaitReady();
@@ -72,6 +74,11 @@ final class TestRuntime implements AutoCloseable {
 
     Path data() {
         return root.resolve("data");
+    }
+
+    /** The configuration folder it watches (--conf-dir). */
+    Path conf() {
+        return root.resolve("conf");
     }
 
     int port() {

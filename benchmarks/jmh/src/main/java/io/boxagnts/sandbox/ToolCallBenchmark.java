@@ -59,7 +59,7 @@ public class ToolCallBenchmark {
         byte[] module = Files.readAllBytes(Path.of(System.getProperty("boxagnts.bench.wasm"), "echo.wasm"));
         workspaceRoot = WorkspaceRoot.open(root, false);
         SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine), workspaceRoot,
-                new ToolThreads(4), watchdog);
+                new ToolThreads(4), watchdog, ToolLimits.DEFAULT);
         ToolPermissions permissions = workspace.equals("read") ? ToolPermissions.READ : ToolPermissions.NONE;
         echo = new WasmTool(new ToolSpec("echo", "", null, permissions, ToolLimits.DEFAULT, "1"), module, runtime);
         if (!engine.getImplementationName().equals("GraalVM CE")) {

@@ -32,6 +32,7 @@ import java.util.function.Consumer;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -39,6 +40,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /** The agent as a service: picks the provider and model, builds the system prompt, runs turns, routes approvals. */
 @Component(service = AgentService.class, configurationPid = "io.boxagnts.agent")
@@ -56,13 +58,28 @@ public final class AgentComponent implements AgentService {
         @AttributeDefinition(description = "Context window assumed when the server does not tell (cloud APIs do "
                 + "not; local servers do), in tokens")
         int contextTokens() default 32_768;
+
+        @AttributeDefinition(name = "Default provider", required = false, description = "The provider id a turn "
+                + "uses when it names none (see GET /api/providers); empty: the first local server found, else the "
+                + "first configured provider")
+        String defaultProvider() default "";
+
+        @AttributeDefinition(name = "Default model", required = false, description = "The model a turn uses when it "
+                + "names none; empty: the provider's first")
+        String defaultModel() default "";
+
+        @AttributeDefinition(name = "Default mode", description = "How writes are treated when a turn does not say",
+                options = {@Option(label = "ask before writes", value = "ask"),
+                    @Option(label = "auto-edit", value = "auto-edit"), @Option(label = "plan (read-only)", value = "plan")})
+        String defaultMode() default "ask";
     }
 
     private static final int MAX_AGENTS_MD = 32 << 10;
 
     private final ToolRegistry tools;
     private final SessionStore sessions;
-    private final AgentLoop.Settings settings;
+    private volatile AgentLoop.Settings settings;
+    private volatile Defaults defaults;
     private final Path workspace;
     private final List<ModelProvider> providers = new CopyOnWriteArrayList<>();
     private final List<ModelProvider> localProviders = new CopyOnWriteArrayList<>();
@@ -80,10 +97,22 @@ public final class AgentComponent implements AgentService {
             Config config) {
         this.tools = tools;
         this.sessions = sessions;
-        this.settings = new AgentLoop.Settings(config.maxSteps(), 3, Duration.ofSeconds(config.approvalTimeoutSeconds()),
-                config.contextTokens());
+        modified(config);
         String dir = context.getProperty(RuntimeProperties.WORKSPACE);
         this.workspace = Path.of(dir == null ? "." : dir);
+    }
+
+    /** What a turn uses when it does not say. */
+    private record Defaults(String provider, String model, String mode) {}
+
+    /** A change of configuration applies to the next turn; running turns keep theirs (no restart of the agent). */
+    @Modified
+    void modified(Config config) {
+        mode(config.defaultMode()); // refuse a mode that does not exist before anything changes
+        this.settings = new AgentLoop.Settings(config.maxSteps(), 3, Duration.ofSeconds(config.approvalTimeoutSeconds()),
+                config.contextTokens());
+        this.defaults = new Defaults(config.defaultProvider().trim(), config.defaultModel().trim(),
+                config.defaultMode().trim());
     }
 
     /** Local servers found on this machine come first: they are the default, nothing leaves the machine. */
@@ -103,19 +132,22 @@ public final class AgentComponent implements AgentService {
     @Override
     public AgentEvent.StopReason run(String sessionId, TurnRequest request, Consumer<AgentEvent> sink)
             throws IOException {
-        Permissions permissions = new Permissions(mode(request.mode()), Set.copyOf(request.allow()),
-                Set.copyOf(request.deny()));
-        ModelProvider provider = provider(request.providerId());
-        ModelInfo model = model(provider, request.model());
+        Defaults current = defaults;
+        Permissions permissions = new Permissions(mode(request.mode().isEmpty() ? current.mode() : request.mode()),
+                Set.copyOf(request.allow()), Set.copyOf(request.deny()));
+        boolean chosen = !request.providerId().isEmpty();
+        ModelProvider provider = provider(chosen ? request.providerId() : current.provider());
+        ModelInfo model = model(provider, !request.model().isEmpty() || chosen ? request.model() : current.model());
         if (running.putIfAbsent(sessionId, Thread.currentThread()) != null) {
             throw new IllegalStateException("session " + sessionId + " already has a turn running; cancel it first");
         }
         try {
+            AgentLoop.Settings turnSettings = settings;
             AgentLoop.Context context = new AgentLoop.Context(model.contextWindow() > 0 ? model.contextWindow()
-                    : settings.contextTokens(), estimates.computeIfAbsent(provider.id() + "\u0000" + model.id(),
+                    : turnSettings.contextTokens(), estimates.computeIfAbsent(provider.id() + "\u0000" + model.id(),
                             key -> new TokenEstimate()));
-            AgentLoop loop = new AgentLoop(provider, model.id(), context, tools, sessions, settings, Clock.systemUTC(),
-                    workspace);
+            AgentLoop loop = new AgentLoop(provider, model.id(), context, tools, sessions, turnSettings,
+                    Clock.systemUTC(), workspace);
             return loop.turn(sessionId, systemPrompt(), request.text(), permissions, this::approve, event -> {
                 // Waiting for the answer starts before the client hears of the request: an answer that comes back
                 // at once (a fast client, a busy machine) must find it, not a 404.

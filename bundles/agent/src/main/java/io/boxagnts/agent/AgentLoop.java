@@ -157,7 +157,9 @@ final class AgentLoop {
         }
 
         StopReason run(String systemPrompt) throws IOException, InterruptedException {
-            List<RegisteredTool> offered = tools.tools().stream().filter(t -> permissions.offers(t.spec())).toList();
+            // a tool the administrator disabled is not offered (a call of it would be refused anyway)
+            List<RegisteredTool> offered = tools.tools().stream().filter(RegisteredTool::enabled)
+                    .filter(t -> permissions.offers(t.spec())).toList();
             ContextBudget budget = new ContextBudget(context.windowTokens(), context.estimate());
             List<ToolDefinition> definitions = offered.stream().map(t -> budget.compactTools()
                     ? ToolDefinitions.compact(t.spec()) : ToolDefinitions.full(t.spec())).toList();

@@ -9,6 +9,8 @@ import io.boxagnts.api.tool.RefusedTool;
 import io.boxagnts.api.tool.RegisteredTool;
 import io.boxagnts.api.tool.ToolError;
 import io.boxagnts.api.tool.ToolException;
+import io.boxagnts.api.tool.ToolLimits;
+import io.boxagnts.api.tool.ToolPermissions;
 import io.boxagnts.api.tool.ToolRegistry;
 import io.boxagnts.api.tool.ToolRequest;
 import io.boxagnts.api.tool.ToolResult;
@@ -120,18 +122,29 @@ public final class ToolsServlet extends HttpServlet {
         entry.addProperty("name", spec.name());
         entry.addProperty("description", spec.description());
         entry.add("inputSchema", JsonParser.parseString(spec.inputSchema()));
-        JsonObject permissions = new JsonObject();
-        permissions.addProperty("workspace", spec.permissions().workspace().name().toLowerCase(Locale.ROOT));
-        entry.add("permissions", permissions);
-        JsonObject limits = new JsonObject();
-        limits.addProperty("timeoutMs", spec.limits().timeout().toMillis());
-        limits.addProperty("maxMemoryMb", spec.limits().maxMemoryBytes() >> 20);
-        limits.addProperty("maxOutputKb", spec.limits().maxOutputBytes() >> 10);
-        entry.add("limits", limits);
+        // what it declares, and what its calls get now (the administrator's policy may narrow or change it)
+        entry.add("permissions", permissions(spec.permissions()));
+        entry.add("granted", permissions(tool.grant().permissions()));
+        entry.add("limits", limits(tool.grant().limits()));
         entry.addProperty("version", spec.version());
         entry.addProperty("bundle", tool.bundle());
         entry.addProperty("bundleVersion", tool.bundleVersion());
-        entry.addProperty("state", "available");
+        entry.addProperty("state", tool.enabled() ? "available" : "disabled");
+        entry.addProperty("policy", tool.policy());
         return entry;
+    }
+
+    private static JsonObject permissions(ToolPermissions permissions) {
+        JsonObject json = new JsonObject();
+        json.addProperty("workspace", permissions.workspace().name().toLowerCase(Locale.ROOT));
+        return json;
+    }
+
+    private static JsonObject limits(ToolLimits limits) {
+        JsonObject json = new JsonObject();
+        json.addProperty("timeoutMs", limits.timeout().toMillis());
+        json.addProperty("maxMemoryMb", limits.maxMemoryBytes() >> 20);
+        json.addProperty("maxOutputKb", limits.maxOutputBytes() >> 10);
+        return json;
     }
 }

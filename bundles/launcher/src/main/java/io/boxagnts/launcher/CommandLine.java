@@ -26,6 +26,8 @@ final class CommandLine {
               --host ADDR           address to bind to (default: 127.0.0.1, reachable from this machine only)
               --data-dir DIR        sessions, configuration and caches (default: ~/.boxagnts)
               --plugins-dir DIR     hot-deploy folder for tool bundles (default: the distribution's plugins/)
+              --conf-dir DIR        configuration files (PID.cfg), applied while running (default: the
+                                    distribution's conf/)
               --model-url URL       an OpenAI-compatible server to use besides those found on their default ports
                                     (e.g. http://127.0.0.1:8081/v1)
               --access-token-file FILE
@@ -51,8 +53,8 @@ final class CommandLine {
     record Version() implements Command {}
 
     private static final Set<String> VALUED = Set.of(
-            "--workspace-dir", "--port", "--host", "--data-dir", "--plugins-dir", "--model-url", "--access-token-file",
-            "--allowed-hosts", "--admin-token-file");
+            "--workspace-dir", "--port", "--host", "--data-dir", "--plugins-dir", "--conf-dir", "--model-url",
+            "--access-token-file", "--allowed-hosts", "--admin-token-file");
 
     private final Path currentDir;
     private final Path userHome;
@@ -111,6 +113,17 @@ final class CommandLine {
                 values.getOrDefault("--data-dir", userHome.resolve(".boxagnts").toString()));
         Path pluginsDir = creatableDirectory("--plugins-dir",
                 values.getOrDefault("--plugins-dir", distributionHome.resolve("plugins").toString()));
+        Path confDir = creatableDirectory("--conf-dir",
+                values.getOrDefault("--conf-dir", distributionHome.resolve("conf").toString()));
+        for (Path watched : List.of(pluginsDir, confDir)) {
+            if (watched.toString().contains(",")) { // FileInstall takes its folders as one comma-separated list
+                throw new UsageException("the folder " + watched + " has a comma in its name; BoxAgnts cannot watch it");
+            }
+        }
+        if (confDir.equals(pluginsDir)) {
+            throw new UsageException("--conf-dir and --plugins-dir are both " + confDir + "; keep configuration files "
+                    + "and bundles in separate folders");
+        }
         if (dataDir.startsWith(workspace)) {
             throw new UsageException("--data-dir " + dataDir + " lies inside the workspace " + workspace
                     + "; tools may write to the workspace, so keep BoxAgnts' data outside it");
@@ -125,7 +138,7 @@ final class CommandLine {
                 ownToken, hosts(values.getOrDefault("--allowed-hosts", "")),
                 values.containsKey("--admin-token-file") ? resolve("--admin-token-file", values.get("--admin-token-file"))
                         : null);
-        return new LaunchOptions(workspace, host, port, dataDir, pluginsDir, modelUrl, access);
+        return new LaunchOptions(workspace, host, port, dataDir, pluginsDir, confDir, modelUrl, access);
     }
 
     private static List<String> hosts(String text) throws UsageException {

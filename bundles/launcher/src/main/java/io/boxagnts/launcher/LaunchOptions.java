@@ -11,11 +11,13 @@ import java.util.List;
  * @param port the HTTP port
  * @param dataDir sessions, configuration, caches
  * @param pluginsDir the hot-deploy folder watched for tool and extension bundles
+ * @param confDir the folder watched for configuration files ({@code PID.cfg}, {@code PID.config}, factory
+ *     configurations as {@code FACTORY-NAME.cfg})
  * @param modelUrl an OpenAI-compatible server the user named, or empty
  * @param access who may use the HTTP server
  */
-public record LaunchOptions(Path workspace, String host, int port, Path dataDir, Path pluginsDir, String modelUrl,
-        Access access) {
+public record LaunchOptions(Path workspace, String host, int port, Path dataDir, Path pluginsDir, Path confDir,
+        String modelUrl, Access access) {
 
     /**
      * @param tokenFile the access token's file

@@ -47,6 +47,7 @@ class CommandLineTest {
         assertEquals(30001, options.port());
         assertEquals(home.resolve(".boxagnts"), options.dataDir());
         assertEquals(temp.resolve("dist/plugins").toRealPath(), options.pluginsDir());
+        assertEquals(temp.resolve("dist/conf").toRealPath(), options.confDir());
     }
 
     @Test

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class FrameworkPropertiesTest {
 
     private final LaunchOptions options = new LaunchOptions(Path.of("/w"), "127.0.0.1", 30001, Path.of("/d"),
-            Path.of("/p"), "", new LaunchOptions.Access(Path.of("/d/access-token"), false, List.of("agents.example")));
+            Path.of("/p"), Path.of("/c"), "", new LaunchOptions.Access(Path.of("/d/access-token"), false, List.of("agents.example")));
 
     @Test
     void graalWasmAndSlf4jAreExportedAtTheirBuildVersions() {
@@ -28,7 +28,8 @@ class FrameworkPropertiesTest {
         Map<String, Object> p = FrameworkProperties.of(options, new BuildInfo("1.2.3", "25.0.2", "2.0.17"), 42);
         assertEquals("30001", p.get("org.osgi.service.http.port"));
         assertEquals("127.0.0.1", p.get("org.apache.felix.http.host"));
-        assertEquals(Path.of("/p").toString(), p.get("felix.fileinstall.dir"));
+        assertEquals(Path.of("/p") + "," + Path.of("/c"), p.get("felix.fileinstall.dir"));
+        assertTrue("x.cfg".matches((String) p.get("felix.fileinstall.filter")), "conf/ holds configuration files");
         assertEquals(Path.of("/d/cache/felix").toString(), p.get("org.osgi.framework.storage"));
         assertEquals(Path.of("/d/cache/felix").toString(), p.get("felix.fileinstall.tmpdir"));
         assertEquals("1.2.3", p.get("boxagnts.version"));
@@ -37,7 +38,7 @@ class FrameworkPropertiesTest {
         assertEquals("agents.example", p.get("boxagnts.http.allowed.hosts"));
         assertEquals(null, p.get("boxagnts.admin.token.file"));
         assertEquals("boxagnts", p.get("felix.webconsole.security.providers"));
-        LaunchOptions split = new LaunchOptions(Path.of("/w"), "127.0.0.1", 30001, Path.of("/d"), Path.of("/p"), "",
+        LaunchOptions split = new LaunchOptions(Path.of("/w"), "127.0.0.1", 30001, Path.of("/d"), Path.of("/p"), Path.of("/c"), "",
                 new LaunchOptions.Access(Path.of("/d/access-token"), false, List.of(), Path.of("/etc/admin-token")));
         assertEquals(Path.of("/etc/admin-token").toString(),
                 FrameworkProperties.of(split, new BuildInfo("1.2.3", "25.0.2", "2.0.17"), 42).get("boxagnts.admin.token.file"));

@@ -4,6 +4,8 @@ import io.boxagnts.api.plugins.Plugin;
 import io.boxagnts.api.plugins.PluginRegistry;
 import io.boxagnts.api.runtime.RuntimeProperties;
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,6 +35,7 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
     private final BundleContext context;
     private final Path pluginsDir;
     private final Map<Path, String> refused = new ConcurrentHashMap<>();
+    private final PluginFolder folder;
 
     @Activate
     public PluginMonitor(BundleContext context) {
@@ -40,6 +43,20 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
         String dir = Objects.requireNonNullElse(context.getProperty(RuntimeProperties.PLUGINS_DIR),
                 Objects.requireNonNullElse(context.getProperty("felix.fileinstall.dir"), "plugins"));
         this.pluginsDir = Path.of(dir).toAbsolutePath().normalize();
+        this.folder = new PluginFolder(context, pluginsDir);
+    }
+
+    @Override
+    public String deploy(String fileName, InputStream jar, long maxBytes) throws IOException {
+        String symbolicName = folder.deploy(fileName, jar, maxBytes);
+        LOG.info("plugins/{} ({}) written by the admin API", fileName, symbolicName);
+        return symbolicName;
+    }
+
+    @Override
+    public void remove(String fileName) throws IOException {
+        folder.remove(fileName);
+        LOG.info("plugins/{} deleted by the admin API", fileName);
     }
 
     @Override
@@ -109,12 +126,17 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
 
     /** FileInstall installs with the file's URI as location; anything else is not from the plugins folder. */
     private Path pluginPath(String location) {
-        if (!location.startsWith("file:")) {
+        Path path = locationPath(location);
+        return path != null && pluginsDir.equals(path.getParent()) ? path : null;
+    }
+
+    /** The file a bundle was installed from, or null when its location is not a file. */
+    static Path locationPath(String location) {
+        if (location == null || !location.startsWith("file:")) {
             return null;
         }
         try {
-            Path path = Path.of(java.net.URI.create(location)).toAbsolutePath().normalize();
-            return pluginsDir.equals(path.getParent()) ? path : null;
+            return Path.of(java.net.URI.create(location)).toAbsolutePath().normalize();
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -4,6 +4,7 @@ import io.boxagnts.api.runtime.RuntimeProperties;
 import io.boxagnts.api.sandbox.EngineInfo;
 import io.boxagnts.api.sandbox.Sandbox;
 import io.boxagnts.api.tool.RefusedTool;
+import io.boxagnts.api.tool.ToolLimits;
 import io.boxagnts.api.tool.ToolRefusals;
 import java.io.File;
 import java.io.IOException;
@@ -71,6 +72,7 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
     private final ToolExtender extender;
     private final WarmUp warmUp;
     private final WorkspaceRoot workspace;
+    private final ToolLimits caps;
 
     @Activate
     public GraalWasmSandbox(BundleContext context, Config config, @Reference LoggerFactory osgiLog) throws IOException {
@@ -83,12 +85,13 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
         this.watchdog = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("boxagnts-sandbox-watchdog").daemon().factory());
         this.threads = new ToolThreads(config.maxConcurrentCalls());
-        SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace, threads, watchdog);
+        this.caps = new ToolLimits(Duration.ofMillis(config.maxTimeoutMs()), config.maxMemoryMb() << 20,
+                config.maxOutputKb() << 10);
+        SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace, threads, watchdog, caps);
         File data = context.getDataFile("warmup");
         this.warmUp = new WarmUp(holder.future(), runtime.realCalls(), data == null ? null : data.toPath());
         this.extender = new ToolExtender(context, runtime, new ToolDescriptor.Caps(
-                Duration.ofMillis(config.maxTimeoutMs()), config.maxMemoryMb() << 20, config.maxOutputKb() << 10),
-                config.maxModuleMb() << 20, warmUp);
+                caps.timeout(), caps.maxMemoryBytes(), caps.maxOutputBytes()), config.maxModuleMb() << 20, warmUp);
         extender.open();
         // Listen first, then look: the framework may finish starting in between.
         context.addFrameworkListener(this);
@@ -126,6 +129,11 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
     @Override
     public EngineInfo engine() {
         return holder.info();
+    }
+
+    @Override
+    public ToolLimits caps() {
+        return caps;
     }
 
     @Override

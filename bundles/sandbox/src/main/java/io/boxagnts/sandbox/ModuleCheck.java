@@ -54,6 +54,73 @@ final class ModuleCheck {
         }
     }
 
+    /**
+     * The module with the maximum of the memory it defines set to {@code maxBytes} (rounded down to whole pages), so
+     * that GraalWasm refuses {@code memory.grow} beyond it: how a limit an administrator set for a tool is enforced
+     * whatever the module declared.
+     *
+     * @throws IllegalArgumentException when the module's initial memory is above that, or its memory is imported
+     *     (it has none of its own to limit)
+     */
+    static byte[] withMemoryMaximum(byte[] module, long maxBytes) {
+        ModuleCheck reader = new ModuleCheck(module);
+        reader.read(); // validates the layout first
+        long pages = maxBytes / PAGE;
+        reader.pos = 8;
+        while (reader.pos < module.length) {
+            int sectionStart = reader.pos;
+            int id = module[reader.pos++] & 0xff;
+            int size = (int) reader.unsigned();
+            int contentStart = reader.pos;
+            int end = contentStart + size;
+            if (id == 2 && reader.importedMemoryMaximum() >= 0) {
+                throw new IllegalArgumentException("its memory is imported, so no limit other than its own applies");
+            }
+            if (id == 5) {
+                reader.pos = contentStart;
+                java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+                long count = reader.unsigned();
+                writeUnsigned(content, count);
+                for (long i = 0; i < count; i++) {
+                    int flags = module[reader.pos++] & 0xff;
+                    long minimum = reader.unsigned();
+                    if ((flags & 1) != 0) {
+                        reader.unsigned(); // the maximum it declared, replaced
+                    }
+                    if (minimum > pages) {
+                        throw new IllegalArgumentException("it starts with " + size(minimum * PAGE)
+                                + " of memory, more than the limit of " + size(maxBytes));
+                    }
+                    content.write(flags | 1);
+                    writeUnsigned(content, minimum);
+                    writeUnsigned(content, pages);
+                }
+                java.io.ByteArrayOutputStream rewritten = new java.io.ByteArrayOutputStream(module.length + 8);
+                rewritten.write(module, 0, sectionStart);
+                rewritten.write(5);
+                writeUnsigned(rewritten, content.size());
+                rewritten.writeBytes(content.toByteArray());
+                rewritten.write(module, end, module.length - end);
+                return rewritten.toByteArray();
+            }
+            reader.pos = end;
+        }
+        return module; // no memory of its own: nothing to limit
+    }
+
+    private static String size(long bytes) {
+        return bytes % (1024 * 1024) == 0 ? bytes / (1024 * 1024) + " MiB" : bytes / 1024 + " KiB";
+    }
+
+    private static void writeUnsigned(java.io.ByteArrayOutputStream out, long value) {
+        long rest = value;
+        do {
+            int b = (int) (rest & 0x7f);
+            rest >>>= 7;
+            out.write(rest == 0 ? b : b | 0x80);
+        } while (rest != 0);
+    }
+
     private Facts read() {
         if (bytes.length < 8 || bytes[0] != 0 || bytes[1] != 'a' || bytes[2] != 's' || bytes[3] != 'm') {
             throw new IllegalArgumentException("missing the \\0asm magic number");

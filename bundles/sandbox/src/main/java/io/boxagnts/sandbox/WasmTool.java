@@ -6,6 +6,8 @@ import com.google.gson.JsonParser;
 import io.boxagnts.api.tool.Tool;
 import io.boxagnts.api.tool.ToolError;
 import io.boxagnts.api.tool.ToolException;
+import io.boxagnts.api.tool.ToolGrant;
+import io.boxagnts.api.tool.ToolLimits;
 import io.boxagnts.api.tool.ToolRequest;
 import io.boxagnts.api.tool.ToolResult;
 import io.boxagnts.api.tool.ToolSpec;
@@ -13,6 +15,8 @@ import io.boxagnts.api.tool.WorkspaceAccess;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A tool backed by a WASI command module. Each call runs in a fresh {@link Context} on the shared engine, so calls
  * share parsed and compiled code but never memory, files or state; the JSON request goes to stdin and the JSON result
- * comes from stdout. The module's own limits (time, memory, output) and the workspace grant of its descriptor apply.
+ * comes from stdout. The call's grant applies (the tool registry's policy; else what the descriptor declares): never
+ * more workspace access than declared, limits (time, memory, output) within the sandbox's caps.
  */
 final class WasmTool implements Tool {
 
@@ -41,16 +46,60 @@ final class WasmTool implements Tool {
     private static final int MAX_STDERR_BYTES = 16 << 10;
     private static final Logger LOG = LoggerFactory.getLogger(WasmTool.class);
 
+    /** Modules with another memory maximum than their own are kept for this many limits (each is compiled anew). */
+    private static final int MAX_VARIANTS = 4;
+
     private final ToolSpec spec;
-    private final Source source;
+    private final byte[] module;
+    private final Module declared;
+    private final Map<Long, Module> variants = new ConcurrentHashMap<>();
     private final SandboxRuntime runtime;
-    private final long declaredMemory;
+
+    /** A module to run and the most linear memory it may grow to (-1 when unknown). */
+    private record Module(Source source, long memoryMaximum) {}
+
+    /** What one call runs: the module for its memory limit, its limits, and its workspace access. */
+    private record Call(Module module, ToolLimits limits, WorkspaceAccess access) {}
 
     WasmTool(ToolSpec spec, byte[] module, SandboxRuntime runtime) {
         this.spec = spec;
         this.runtime = runtime;
-        this.declaredMemory = ModuleCheck.declaredMemoryMaximum(module);
-        this.source = Source.newBuilder("wasm", ByteSequence.create(module), spec.name()).cached(true).buildLiteral();
+        this.module = module;
+        this.declared = new Module(source(module), ModuleCheck.declaredMemoryMaximum(module));
+    }
+
+    private Source source(byte[] bytes) {
+        return Source.newBuilder("wasm", ByteSequence.create(bytes), spec.name()).cached(true).buildLiteral();
+    }
+
+    /**
+     * The call as its grant allows: no more workspace access than declared, limits within the caps, and a memory
+     * limit other than the declared one enforced by the module's own maximum, rewritten.
+     */
+    private Call call(ToolRequest request) throws ToolException {
+        ToolGrant grant = request.grantFor(spec);
+        ToolLimits limits = runtime.capped(grant.limits());
+        WorkspaceAccess declaredAccess = spec.permissions().workspace();
+        WorkspaceAccess granted = grant.permissions().workspace();
+        WorkspaceAccess access = granted.ordinal() < declaredAccess.ordinal() ? granted : declaredAccess;
+        if (limits.maxMemoryBytes() == spec.limits().maxMemoryBytes()) {
+            return new Call(declared, limits, access);
+        }
+        Module limited = variants.get(limits.maxMemoryBytes());
+        if (limited == null) {
+            try {
+                byte[] rewritten = ModuleCheck.withMemoryMaximum(module, limits.maxMemoryBytes());
+                limited = new Module(source(rewritten), ModuleCheck.declaredMemoryMaximum(rewritten));
+            } catch (IllegalArgumentException e) {
+                throw new ToolException(ToolError.Kind.MEMORY_LIMIT, spec.name() + " cannot run within a memory "
+                        + "limit of " + (limits.maxMemoryBytes() >> 20) + " MiB: " + e.getMessage());
+            }
+            if (variants.size() >= MAX_VARIANTS) {
+                variants.clear();
+            }
+            variants.put(limits.maxMemoryBytes(), limited);
+        }
+        return new Call(limited, limits, access);
     }
 
     @Override
@@ -61,10 +110,12 @@ final class WasmTool implements Tool {
     @Override
     public ToolResult invoke(ToolRequest request) throws ToolException {
         byte[] input = checkedInput(request.input());
-        Duration timeout = spec.limits().timeout();
+        Call call = call(request);
+        Duration timeout = call.limits().timeout();
         runtime.realCalls().started();
         try {
-            return runtime.calls().run(spec.name(), timeout, () -> run(engine(timeout), input, runtime.workspace()));
+            return runtime.calls().run(spec.name(), timeout, () -> run(engine(timeout), input, call,
+                    runtime.workspace()));
         } catch (ToolException e) {
             log(request, e.error());
             throw e;
@@ -79,7 +130,8 @@ final class WasmTool implements Tool {
      * thread ends the call (as for a real one).
      */
     ToolResult warm(String input, WorkspaceRoot scratch) throws ToolException {
-        return run(engine(spec.limits().timeout()), checkedInput(input), scratch);
+        return run(engine(spec.limits().timeout()), checkedInput(input), new Call(declared,
+                runtime.capped(spec.limits()), spec.permissions().workspace()), scratch);
     }
 
     /** Sandbox violations are the operator's business; a tool's own failures (bad input, no such file) are not. */
@@ -122,19 +174,20 @@ final class WasmTool implements Tool {
 
     private enum Stop { TIMEOUT, OUTPUT, CANCELLED }
 
-    private ToolResult run(Engine engine, byte[] input, WorkspaceRoot workspace) throws ToolException {
+    private ToolResult run(Engine engine, byte[] input, Call call, WorkspaceRoot workspace) throws ToolException {
+        ToolLimits limits = call.limits();
         AtomicReference<Stop> stop = new AtomicReference<>();
         AtomicReference<Context> running = new AtomicReference<>();
         Runnable cancelForOutput = () -> cancel(running, stop, Stop.OUTPUT);
-        LimitedOutput out = new LimitedOutput(spec.limits().maxOutputBytes(), cancelForOutput);
+        LimitedOutput out = new LimitedOutput(limits.maxOutputBytes(), cancelForOutput);
         LimitedOutput err = new LimitedOutput(MAX_STDERR_BYTES, () -> { });
         long started = System.nanoTime();
-        WorkspaceFileSystem files = spec.permissions().workspace() == WorkspaceAccess.NONE ? null
-                : new WorkspaceFileSystem(workspace, spec.permissions().workspace() == WorkspaceAccess.WRITE);
+        WorkspaceFileSystem files = call.access() == WorkspaceAccess.NONE ? null
+                : new WorkspaceFileSystem(workspace, call.access() == WorkspaceAccess.WRITE);
         Context context = context(engine, input, out, err, files);
         running.set(context);
         ScheduledFuture<?> watchdog = runtime.watchdog().schedule(() -> cancel(running, stop, Stop.TIMEOUT),
-                spec.limits().timeout().toMillis(), TimeUnit.MILLISECONDS);
+                limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
         // Guest code does not see Thread.interrupt(): an interrupt of the thread running the call (a cancelled agent
         // turn interrupts its caller, ToolThreads passes that on) closes the context.
         Thread caller = Thread.currentThread();
@@ -146,20 +199,20 @@ final class WasmTool implements Tool {
         int exitCode = 0;
         Value exports = null;
         try {
-            exports = context.eval(source).newInstance().getMember("exports");
+            exports = context.eval(call.module().source()).newInstance().getMember("exports");
             exports.getMember("_start").executeVoid();
         } catch (PolyglotException e) {
             if (e.isExit()) {
                 exitCode = e.getExitStatus();
-            } else if (stop.get() == null && e.isGuestException() && memoryExhausted(exports)) {
+            } else if (stop.get() == null && e.isGuestException() && memoryExhausted(exports, call.module())) {
                 throw new ToolException(ToolError.Kind.MEMORY_LIMIT, spec.name() + " used all the memory it may ("
-                        + (spec.limits().maxMemoryBytes() >> 20) + " MiB) and then failed: " + e.getMessage());
+                        + (limits.maxMemoryBytes() >> 20) + " MiB) and then failed: " + e.getMessage());
             } else {
-                throw failure(e, stop.get(), err);
+                throw failure(e, stop.get(), err, limits);
             }
         } catch (IllegalStateException e) {
             // the context was closed under us by the watchdog
-            throw failure(null, stop.get(), err);
+            throw failure(null, stop.get(), err, limits);
         } finally {
             watchdog.cancel(false);
             interruptWatch.cancel(false);
@@ -168,7 +221,7 @@ final class WasmTool implements Tool {
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - started);
         if (out.overflowed() || stop.get() == Stop.OUTPUT) {
-            throw outputTooLarge();
+            throw outputTooLarge(limits);
         }
         try {
             return result(exitCode, out.text(), err.text(), duration);
@@ -188,7 +241,8 @@ final class WasmTool implements Tool {
      * Whether the module's memory stands at (within 10% of) its declared maximum when it trapped: it grew until
      * refused, as an allocator does before it aborts.
      */
-    private boolean memoryExhausted(Value exports) {
+    private static boolean memoryExhausted(Value exports, Module module) {
+        long declaredMemory = module.memoryMaximum();
         try {
             if (declaredMemory <= 0 || exports == null || !exports.hasMember("memory")) {
                 return false;
@@ -231,13 +285,13 @@ final class WasmTool implements Tool {
         }
     }
 
-    private ToolException failure(PolyglotException e, Stop stop, LimitedOutput err) {
+    private ToolException failure(PolyglotException e, Stop stop, LimitedOutput err, ToolLimits limits) {
         if (stop == Stop.TIMEOUT) {
             return new ToolException(ToolError.Kind.TIMEOUT, spec.name() + " did not finish within its limit of "
-                    + spec.limits().timeout().toMillis() + " ms and was stopped");
+                    + limits.timeout().toMillis() + " ms and was stopped");
         }
         if (stop == Stop.OUTPUT) {
-            return outputTooLarge();
+            return outputTooLarge(limits);
         }
         if (stop == Stop.CANCELLED) {
             return new ToolException(ToolError.Kind.UNAVAILABLE, spec.name() + " was stopped: the call was cancelled");
@@ -251,7 +305,7 @@ final class WasmTool implements Tool {
         }
         if (message.contains("memory") && (message.contains("limit") || message.contains("allocate"))) {
             return new ToolException(ToolError.Kind.MEMORY_LIMIT, spec.name() + " ran out of memory ("
-                    + (spec.limits().maxMemoryBytes() >> 20) + " MiB limit): " + message);
+                    + (limits.maxMemoryBytes() >> 20) + " MiB limit): " + message);
         }
         if (e.isGuestException()) {
             String detail = err.text().isBlank() ? "" : "; stderr: " + tail(err.text());
@@ -261,9 +315,9 @@ final class WasmTool implements Tool {
         return new ToolException(ToolError.Kind.INTERNAL, spec.name() + " failed inside the runtime: " + message);
     }
 
-    private ToolException outputTooLarge() {
+    private ToolException outputTooLarge(ToolLimits limits) {
         return new ToolException(ToolError.Kind.OUTPUT_TOO_LARGE, spec.name() + " wrote more than its output limit of "
-                + spec.limits().maxOutputBytes() + " bytes");
+                + limits.maxOutputBytes() + " bytes");
     }
 
     /** Exit 0 and one JSON object: the result. Otherwise the tool's own error envelope, or what it left behind. */

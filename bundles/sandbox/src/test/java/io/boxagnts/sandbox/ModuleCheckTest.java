@@ -31,4 +31,19 @@ class ModuleCheckTest {
         byte[] truncated = {0, 'a', 's', 'm', 1, 0, 0, 0, 5, 100};
         assertTrue(ModuleCheck.problem(truncated, MIB).orElseThrow().startsWith("not a valid WASM module"));
     }
+
+    @Test
+    void aMemoryMaximumIsRewrittenDownOrUp() throws Exception {
+        byte[] membomb = WasmToolTest.module("membomb");
+        assertEquals(2 * MIB, ModuleCheck.declaredMemoryMaximum(ModuleCheck.withMemoryMaximum(membomb, 2 * MIB)));
+        assertEquals(300 * MIB, ModuleCheck.declaredMemoryMaximum(ModuleCheck.withMemoryMaximum(membomb, 300 * MIB)));
+        assertEquals(Optional.empty(), ModuleCheck.problem(ModuleCheck.withMemoryMaximum(membomb, 3 * MIB), 3 * MIB));
+    }
+
+    @Test
+    void aMemoryMaximumBelowTheInitialMemoryIsRefused() throws Exception {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> ModuleCheck.withMemoryMaximum(WasmToolTest.module("echo"), 64 << 10));
+        assertTrue(e.getMessage().contains("starts with"), e.getMessage());
+    }
 }

@@ -50,7 +50,7 @@ class WarmUpTest {
 
     private static WasmTool tool(String module, RealCalls realCalls, ToolPermissions permissions) throws IOException {
         SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine), root, threads,
-                watchdog, realCalls);
+                watchdog, WasmToolTest.CAPS, realCalls);
         return new WasmTool(new ToolSpec(module, "", null, permissions,
                 new ToolLimits(Duration.ofSeconds(60), 1 << 20, 64 << 10), "1"),
                 WasmToolTest.module(module), runtime);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxagnts.api.tool.ToolError;
 import io.boxagnts.api.tool.ToolException;
+import io.boxagnts.api.tool.ToolGrant;
 import io.boxagnts.api.tool.ToolLimits;
 import io.boxagnts.api.tool.ToolPermissions;
 import io.boxagnts.api.tool.ToolRequest;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Real GraalWasm (interpreted in unit tests), real modules: each hostile one ends with its typed error. */
 class WasmToolTest {
+
+    /** The sandbox's caps in these tests: 30 s, 512 MiB, 256 KiB. */
+    static final ToolLimits CAPS = new ToolLimits(Duration.ofSeconds(30), 512 << 20, 256 << 10);
 
     private static Engine engine;
     private static ScheduledExecutorService watchdog;
@@ -57,7 +61,7 @@ class WasmToolTest {
 
     private static WasmTool tool(String module, ToolLimits limits, ToolThreads calls) throws IOException {
         SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine),
-                root, calls, watchdog);
+                root, calls, watchdog, CAPS);
         return new WasmTool(new ToolSpec(module, "", null, ToolPermissions.READ, limits, "1"), module(module), runtime);
     }
 
@@ -111,6 +115,37 @@ class WasmToolTest {
     @Test
     void aMemoryBombStopsAtItsDeclaredMaximum() throws Exception {
         assertEquals(ToolError.Kind.MEMORY_LIMIT, failure(tool("membomb"), "{}"));
+    }
+
+    @Test
+    void aGrantBelowTheDeclaredLimitsIsEnforced() throws Exception {
+        WasmTool membomb = tool("membomb");
+        ToolLimits declared = membomb.spec().limits();
+        ToolException memory = assertThrows(ToolException.class, () -> membomb.invoke(new ToolRequest("t", "{}",
+                null, new ToolGrant(ToolPermissions.READ, new ToolLimits(declared.timeout(), 10 << 20,
+                        declared.maxOutputBytes())))));
+        assertEquals(ToolError.Kind.MEMORY_LIMIT, memory.error().kind(), memory.getMessage());
+        assertTrue(memory.getMessage().contains("(10 MiB)"), memory.getMessage()); // it declares 16
+
+        WasmTool echo = tool("echo");
+        ToolException output = assertThrows(ToolException.class, () -> echo.invoke(new ToolRequest("t",
+                "{\"text\":\"" + "e".repeat(300) + "\"}", null, new ToolGrant(ToolPermissions.READ,
+                        new ToolLimits(Duration.ofSeconds(10), 64 << 20, 100)))));
+        assertEquals(ToolError.Kind.OUTPUT_TOO_LARGE, output.error().kind());
+        assertTrue(output.getMessage().contains("limit of 100 bytes"), output.getMessage());
+
+        ToolException time = assertThrows(ToolException.class, () -> tool("loop").invoke(new ToolRequest("t", "{}",
+                null, new ToolGrant(ToolPermissions.READ, new ToolLimits(Duration.ofMillis(150), 64 << 20, 1024)))));
+        assertEquals(ToolError.Kind.TIMEOUT, time.error().kind());
+        assertTrue(time.getMessage().contains("limit of 150 ms"), time.getMessage());
+    }
+
+    @Test
+    void aGrantAboveTheCapsIsCutToThem() throws Exception {
+        ToolException output = assertThrows(ToolException.class, () -> tool("flood").invoke(new ToolRequest("t",
+                "{}", null, new ToolGrant(ToolPermissions.READ, new ToolLimits(Duration.ofSeconds(10), 64 << 20,
+                        CAPS.maxOutputBytes() * 4)))));
+        assertTrue(output.getMessage().contains("limit of " + CAPS.maxOutputBytes() + " bytes"), output.getMessage());
     }
 
     @Test

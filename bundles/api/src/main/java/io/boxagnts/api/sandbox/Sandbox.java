@@ -1,5 +1,6 @@
 package io.boxagnts.api.sandbox;
 
+import io.boxagnts.api.tool.ToolLimits;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** The WASM sandbox service. */
@@ -8,4 +9,10 @@ public interface Sandbox {
 
     /** The engine's state now; cheap, never blocks. */
     EngineInfo engine();
+
+    /**
+     * The largest limits any WASM tool call may have (configuration {@code io.boxagnts.sandbox}): a tool's descriptor
+     * may not ask for more, and an administrator's policy may not grant more.
+     */
+    ToolLimits caps();
 }

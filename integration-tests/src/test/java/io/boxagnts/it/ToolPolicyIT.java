@@ -1,0 +1,244 @@
+package io.boxagnts.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import io.boxagnts.api.audit.AuditLog;
+import io.boxagnts.api.audit.AuditQuery;
+import io.boxagnts.api.runtime.RuntimeProperties;
+import io.boxagnts.api.tool.CallOrigin;
+import io.boxagnts.api.tool.RegisteredTool;
+import io.boxagnts.api.tool.ToolError;
+import io.boxagnts.api.tool.ToolException;
+import io.boxagnts.api.tool.ToolRegistry;
+import io.boxagnts.api.tool.ToolRequest;
+import io.boxagnts.api.tool.WorkspaceAccess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.function.Predicate;
+import javax.inject.Inject;
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.metatype.AttributeDefinition;
+import org.osgi.service.metatype.MetaTypeInformation;
+import org.osgi.service.metatype.MetaTypeService;
+import org.osgi.service.metatype.ObjectClassDefinition;
+
+/**
+ * Per-tool policy through ConfigAdmin in the real container, with the shipped tools and hostile modules as tool
+ * bundles: a narrowed grant refuses the next call with PERMISSION_DENIED and says why, lowered limits are enforced,
+ * a disabled tool is refused, the workspace can be made read-only for every tool, a file in conf/ does the same as
+ * ConfigAdmin (and gets what ConfigAdmin changes written back), every change is in the audit log, and the console's
+ * Configuration page gets typed, described forms through MetaType.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ToolPolicyIT {
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ToolRegistry registry;
+
+    @Inject
+    private ConfigurationAdmin configurations;
+
+    @Inject
+    private AuditLog audit;
+
+    @Inject
+    private MetaTypeService metaTypes;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        return RuntimeContainer.options();
+    }
+
+    private Path workspace() {
+        return Path.of(context.getProperty(RuntimeProperties.WORKSPACE));
+    }
+
+    private void shippedTools() throws Exception {
+        Path plugins = Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR));
+        for (Path jar : RuntimeContainer.toolBundles()) {
+            if (!Files.exists(plugins.resolve(jar.getFileName()))) {
+                TestBundles.drop(jar, plugins, jar.getFileName().toString());
+            }
+        }
+        Await.until("the shipped tools are registered", () -> registry.tool("write_file").isPresent()
+                && registry.tool("read_file").isPresent() && registry.tool("edit_file").isPresent());
+    }
+
+    private void hostileTool(String name, int memoryMb) throws Exception {
+        Path jar = TestBundles.toolBundle(TempDirs.create("tool"), name, TestBundles.hostileModule(name), "none",
+                5000, memoryMb);
+        TestBundles.drop(jar, Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR)), name + ".jar");
+        Await.until("tool " + name + " is registered", () -> registry.tool(name).isPresent());
+    }
+
+    /** Sets the tool's policy as the console or the admin API would, and waits until the registry applies it. */
+    private void policy(String tool, Predicate<RegisteredTool> applied, Object... keyValues) throws Exception {
+        Dictionary<String, Object> properties = new Hashtable<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        configurations.getFactoryConfiguration("io.boxagnts.tool.policy", tool, "?").update(properties);
+        Await.until("the policy of " + tool + " applies", () -> applied.test(registry.tool(tool).orElseThrow()));
+    }
+
+    private ToolException refusal(String tool, String input) {
+        return assertThrows(ToolException.class, () -> registry.tool(tool).orElseThrow().tool()
+                .invoke(new ToolRequest("it", input, new CallOrigin("it", "test", ""))));
+    }
+
+    @After
+    public void removePolicies() throws Exception {
+        var all = configurations.listConfigurations("(|(service.factoryPid=io.boxagnts.tool.policy)"
+                + "(service.pid=io.boxagnts.tools))");
+        for (var configuration : all == null ? new org.osgi.service.cm.Configuration[0] : all) {
+            configuration.delete();
+        }
+        Await.until("the tools run as declared again", () -> registry.tools().stream()
+                .allMatch(t -> t.enabled() && t.grant().permissions().equals(t.spec().permissions())));
+    }
+
+    @Test
+    public void aNarrowedGrantRefusesTheNextCallWithPermissionDenied() throws Exception {
+        shippedTools();
+        String write = "{\"path\":\"narrowed.txt\",\"content\":\"x\"}";
+        policy("write_file", t -> t.grant().permissions().workspace() == WorkspaceAccess.READ, "workspace", "read");
+
+        RegisteredTool narrowed = registry.tool("write_file").orElseThrow();
+        assertEquals(WorkspaceAccess.WRITE, narrowed.spec().permissions().workspace());
+        assertEquals("io.boxagnts.tool.policy~write_file", narrowed.policy());
+        ToolException refused = refusal("write_file", write);
+        assertEquals(refused.getMessage(), ToolError.Kind.PERMISSION_DENIED, refused.error().kind());
+        assertTrue(refused.getMessage(), refused.getMessage().contains("read-only"));
+        assertTrue(refused.getMessage(), refused.getMessage().contains("the administrator granted write_file read "
+                + "access to the workspace: io.boxagnts.tool.policy~write_file"));
+        assertFalse(Files.exists(workspace().resolve("narrowed.txt")));
+
+        policy("write_file", t -> t.grant().permissions().workspace() == WorkspaceAccess.WRITE, "workspace", "");
+        registry.tool("write_file").orElseThrow().tool().invoke(new ToolRequest("it", write));
+        assertEquals("x", Files.readString(workspace().resolve("narrowed.txt")));
+
+        List<String> changes = audit.find(new AuditQuery(null, "io.boxagnts.tool.policy~write_file", "admin", 10));
+        assertTrue(changes.toString(), changes.size() >= 2);
+        assertTrue(changes.toString(), changes.get(0).contains("\"action\":\"config change\"")
+                && changes.get(0).contains("\"workspace\":\"read\""));
+        List<String> calls = audit.find(new AuditQuery(null, "write_file", "tool_call", 10));
+        assertTrue(calls.toString(), calls.stream().anyMatch(c -> c.contains("\"outcome\":\"PERMISSION_DENIED\"")));
+    }
+
+    @Test
+    public void aDisabledToolAndAWorkspaceReadOnlyForAllAreRefused() throws Exception {
+        shippedTools();
+        policy("read_file", t -> !t.enabled(), "enabled", false);
+        ToolException disabled = refusal("read_file", "{\"path\":\"a\"}");
+        assertEquals(ToolError.Kind.PERMISSION_DENIED, disabled.error().kind());
+        assertTrue(disabled.getMessage(), disabled.getMessage().contains("read_file is disabled by the administrator"));
+
+        Dictionary<String, Object> readOnly = new Hashtable<>();
+        readOnly.put("workspace", "read");
+        configurations.getConfiguration("io.boxagnts.tools", "?").update(readOnly);
+        Await.until("the workspace is read-only for all tools", () -> registry.tools().stream()
+                .allMatch(t -> t.grant().permissions().workspace() != WorkspaceAccess.WRITE));
+        Files.writeString(workspace().resolve("kept.txt"), "old");
+        ToolException edit = refusal("edit_file", "{\"path\":\"kept.txt\",\"old_string\":\"old\",\"new_string\":\"new\"}");
+        assertEquals(edit.getMessage(), ToolError.Kind.PERMISSION_DENIED, edit.error().kind());
+        assertTrue(edit.getMessage(), edit.getMessage().contains("io.boxagnts.tools (workspace read for all tools)"));
+        assertEquals("old", Files.readString(workspace().resolve("kept.txt")));
+        assertTrue(audit.find(new AuditQuery(null, "io.boxagnts.tools", "admin", 10)).toString()
+                .contains("\"workspace\":\"read\""));
+    }
+
+    @Test
+    public void loweredLimitsAreEnforcedOnTheNextCall() throws Exception {
+        shippedTools();
+        Files.writeString(workspace().resolve("big.txt"), "b".repeat(20_000));
+        registry.tool("read_file").orElseThrow().tool().invoke(new ToolRequest("it", "{\"path\":\"big.txt\"}"));
+        policy("read_file", t -> t.grant().limits().maxOutputBytes() == 4 << 10, "maxOutputKb", 4L);
+        ToolException output = refusal("read_file", "{\"path\":\"big.txt\"}");
+        assertEquals(output.getMessage(), ToolError.Kind.OUTPUT_TOO_LARGE, output.error().kind());
+        assertTrue(output.getMessage(), output.getMessage().contains("limit of 4096 bytes"));
+
+        hostileTool("loop", 16); // declares 5 s
+        policy("loop", t -> t.grant().limits().timeout().equals(Duration.ofMillis(300)), "timeoutMs", "300");
+        ToolException time = refusal("loop", "{}");
+        assertEquals(time.getMessage(), ToolError.Kind.TIMEOUT, time.error().kind());
+        assertTrue(time.getMessage(), time.getMessage().contains("limit of 300 ms"));
+
+        hostileTool("membomb", 16);
+        policy("membomb", t -> t.grant().limits().maxMemoryBytes() == 10 << 20, "maxMemoryMb", 10);
+        ToolException memory = refusal("membomb", "{}");
+        assertEquals(memory.getMessage(), ToolError.Kind.MEMORY_LIMIT, memory.error().kind());
+        assertTrue(memory.getMessage(), memory.getMessage().contains("(10 MiB)"));
+    }
+
+    @Test
+    public void aFileInConfDoesWhatConfigAdminDoesAndGetsItsChangesBack() throws Exception {
+        shippedTools();
+        Path conf = Path.of(context.getProperty("felix.fileinstall.dir").split(",")[1]);
+        Path file = conf.resolve("io.boxagnts.tool.policy-grep.cfg");
+        Files.writeString(file, "workspace=none\n");
+        Await.until("the file's policy applies", () -> registry.tool("grep").orElseThrow().grant().permissions()
+                .workspace() == WorkspaceAccess.NONE);
+        ToolException none = refusal("grep", "{\"pattern\":\"x\"}");
+        assertEquals(ToolError.Kind.PERMISSION_DENIED, none.error().kind());
+        assertTrue(none.getMessage(), none.getMessage().contains("granted it no access"));
+
+        var fromFile = configurations.getFactoryConfiguration("io.boxagnts.tool.policy", "grep", "?");
+        Dictionary<String, Object> changed = fromFile.getProperties();
+        changed.put("workspace", "read");
+        changed.put("timeoutMs", "2500");
+        fromFile.update(changed);
+        Await.until("the change is written back to the file", () -> Files.readString(file).contains("timeoutMs"));
+        assertTrue(Files.readString(file), Files.readString(file).matches("(?s).*workspace\\s*=\\s*\"?read.*"));
+        Files.delete(file);
+        Await.until("deleting the file removes its policy", () -> registry.tool("grep").orElseThrow().policy()
+                .isEmpty());
+    }
+
+    @Test
+    public void theConfigurationsAreDescribedForTheConsole() {
+        Bundle tools = Arrays.stream(context.getBundles()).filter(b -> "io.boxagnts.tools".equals(b.getSymbolicName()))
+                .findFirst().orElseThrow();
+        MetaTypeInformation info = metaTypes.getMetaTypeInformation(tools);
+        assertTrue(Arrays.asList(info.getFactoryPids()).contains("io.boxagnts.tool.policy"));
+        assertTrue(Arrays.asList(info.getPids()).contains("io.boxagnts.tools"));
+        ObjectClassDefinition policy = info.getObjectClassDefinition("io.boxagnts.tool.policy", null);
+        AttributeDefinition workspace = Arrays.stream(policy.getAttributeDefinitions(ObjectClassDefinition.ALL))
+                .filter(a -> a.getID().equals("workspace")).findFirst().orElseThrow();
+        assertEquals(List.of("", "none", "read", "write"), Arrays.asList(workspace.getOptionValues()));
+        assertNotNull(workspace.getDescription());
+        for (String[] pid : new String[][] {{"io.boxagnts.sandbox", "maxTimeoutMs"}, {"io.boxagnts.audit",
+                "retentionDays"}, {"io.boxagnts.agent", "defaultModel"}}) {
+            Bundle owner = Arrays.stream(context.getBundles()).filter(b -> {
+                MetaTypeInformation i = metaTypes.getMetaTypeInformation(b);
+                return i != null && Arrays.asList(i.getPids()).contains(pid[0]);
+            }).findFirst().orElseThrow(() -> new AssertionError("no MetaType for " + pid[0]));
+            ObjectClassDefinition ocd = metaTypes.getMetaTypeInformation(owner).getObjectClassDefinition(pid[0], null);
+            assertTrue(pid[0] + " describes " + pid[1], Arrays.stream(ocd.getAttributeDefinitions(
+                    ObjectClassDefinition.ALL)).anyMatch(a -> a.getID().equals(pid[1])));
+        }
+    }
+}
