@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * GET    /api/admin/tools/{name}
  * POST   /api/admin/tools/{name}/enable|disable
  * PUT    /api/admin/tools/{name}/grant          {"workspace":"read"}   (none, read, write; null: as declared)
- * PUT    /api/admin/tools/{name}/limits         {"timeoutMs":2000,"maxMemoryMb":64,"maxOutputKb":256} (0/null: as declared)
+ * PUT    /api/admin/tools/{name}/limits         {"timeoutMs":2000,"maxMemoryMb":64,"maxOutputKb":256}
+ *                                               (0 or null: as declared; a limit not named stays)
  * DELETE /api/admin/tools/{name}/policy         back to what the tool declares
  * PUT    /api/admin/grant                       {"workspace":"read"}   every tool at most
  * GET    /api/admin/bundles                     the plugins folder: what runs, what was refused and why

@@ -133,8 +133,8 @@ public final class ToolAdministration {
         WorkspaceAccess access = access(workspace);
         WorkspaceAccess declared = tool.spec().permissions().workspace();
         if (access != null && access.ordinal() > declared.ordinal()) {
-            throw refused(actor, "grant", name, name + " declares " + lower(declared) + " access to the workspace; a policy "
-                    + "can narrow that, never widen it");
+            throw refused(actor, "grant", name, name + " declares " + lower(declared) + " access to the workspace; "
+                    + "a policy can narrow that, never widen it");
         }
         Map<String, Object> change = new HashMap<>();
         change.put("workspace", access == null ? null : lower(access));
@@ -155,7 +155,8 @@ public final class ToolAdministration {
         for (Map.Entry<String, Long> limit : limits.entrySet()) {
             Long value = limit.getValue();
             if (value != null && value < 0) {
-                throw refused(actor, "limits", name, limit.getKey() + " must be a positive whole number, or 0 for as declared");
+                throw refused(actor, "limits", name, limit.getKey()
+                        + " must be a positive whole number, or 0 for as declared");
             }
             long cap = caps == null ? Long.MAX_VALUE : switch (limit.getKey()) {
                 case "timeoutMs" -> caps.timeout().toMillis();
@@ -165,8 +166,8 @@ public final class ToolAdministration {
                         + "'; the limits are timeoutMs, maxMemoryMb and maxOutputKb");
             };
             if (value != null && value > cap) {
-                throw refused(actor, "limits", name, limit.getKey() + " " + value + " is above the sandbox's cap of " + cap
-                        + " (configuration io.boxagnts.sandbox)");
+                throw refused(actor, "limits", name, limit.getKey() + " " + value + " is above the sandbox's cap of "
+                        + cap + " (configuration io.boxagnts.sandbox)");
             }
             boolean declared = value == null || value == 0;
             change.put(limit.getKey(), declared ? null : value);

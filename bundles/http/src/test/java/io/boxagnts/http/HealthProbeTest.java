@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxagnts.api.sandbox.EngineInfo;
+import io.boxagnts.api.sandbox.Sandbox;
+import io.boxagnts.api.tool.ToolLimits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -30,6 +32,21 @@ class HealthProbeTest {
         framework.waitForStop(10_000);
     }
 
+    /** A sandbox whose engine is in that state. */
+    private static Sandbox sandbox(EngineInfo engine) {
+        return new Sandbox() {
+            @Override
+            public EngineInfo engine() {
+                return engine;
+            }
+
+            @Override
+            public ToolLimits caps() {
+                return ToolLimits.DEFAULT;
+            }
+        };
+    }
+
     @Test
     void whileTheFrameworkStartsAMissingSandboxIsStartingNotFailed() throws Exception {
         framework = framework();
@@ -41,8 +58,8 @@ class HealthProbeTest {
         assertEquals(EngineInfo.State.STARTING, starting.engine().state());
         assertEquals(List.of(), starting.warnings());
 
-        assertEquals("starting", probe.check(() -> EngineInfo.STARTING, null, null).status());
-        assertEquals("starting", probe.check(() -> READY, null, null).status(), "the framework has not started yet");
+        assertEquals("starting", probe.check(sandbox(EngineInfo.STARTING), null, null).status());
+        assertEquals("starting", probe.check(sandbox(READY), null, null).status(), "the framework has not started yet");
     }
 
     @Test
@@ -51,8 +68,8 @@ class HealthProbeTest {
         framework.start();
         HealthProbe probe = new HealthProbe(framework.getBundleContext(), Clock.systemUTC());
 
-        assertEquals("starting", probe.check(() -> EngineInfo.STARTING, null, null).status(), "engine being built");
-        assertEquals("ok", probe.check(() -> READY, null, null).status());
+        assertEquals("starting", probe.check(sandbox(EngineInfo.STARTING), null, null).status(), "engine being built");
+        assertEquals("ok", probe.check(sandbox(READY), null, null).status());
 
         Health missing = probe.check(null, null, null);
         assertEquals("degraded", missing.status());
