@@ -207,11 +207,18 @@ public class ToolPolicyIT {
         assertTrue(none.getMessage(), none.getMessage().contains("granted it no access"));
 
         var fromFile = configurations.getFactoryConfiguration("io.boxagnts.tool.policy", "grep", "?");
-        Dictionary<String, Object> changed = fromFile.getProperties();
-        changed.put("workspace", "read");
-        changed.put("timeoutMs", "2500");
-        fromFile.update(changed);
-        Await.until("the change is written back to the file", () -> Files.readString(file).contains("timeoutMs"));
+        // FileInstall writes the configuration it just created back to its file too; a scan that reads the file
+        // between that write and its bookkeeping re-applies it, undoing a change made in the same instant. So the
+        // change is made again until the file holds it (an administrator's change comes later than that anyway).
+        Await.until("the change is written back to the file", () -> {
+            Dictionary<String, Object> now = fromFile.getProperties();
+            if (!"2500".equals(String.valueOf(now.get("timeoutMs")))) {
+                now.put("workspace", "read");
+                now.put("timeoutMs", "2500");
+                fromFile.update(now);
+            }
+            return Files.readString(file).contains("timeoutMs");
+        });
         assertTrue(Files.readString(file), Files.readString(file).matches("(?s).*workspace\\s*=\\s*\"?read.*"));
         Files.delete(file);
         Await.until("deleting the file removes its policy", () -> registry.tool("grep").orElseThrow().policy()
