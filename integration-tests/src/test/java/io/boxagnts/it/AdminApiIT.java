@@ -198,8 +198,7 @@ public class AdminApiIT {
 
     @Test
     public void aPolicyFileInConfShowsAndGetsTheApiChangeWrittenBack() throws Exception {
-        Path file = runtime.conf().resolve("io.boxagnts.tool.policy-list_dir.cfg");
-        Files.writeString(file, "enabled=false\n");
+        Path file = runtime.conf("io.boxagnts.tool.policy-list_dir.cfg", "enabled=false\n");
         Await.until("the file's policy applies", () -> tool("list_dir").get("state").getAsString().equals("disabled"));
         JsonObject config = tool("list_dir").getAsJsonArray("config").get(0).getAsJsonObject();
         assertEquals("io.boxagnts.tool.policy~list_dir", config.get("pid").getAsString());

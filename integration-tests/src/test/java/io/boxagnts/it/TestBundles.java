@@ -30,6 +30,13 @@ final class TestBundles {
         Files.move(temp, pluginsDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Writes a text file whole: the watcher never sees it half written. */
+    static Path writeWhole(Path target, String content) throws IOException {
+        Path temp = Files.createTempFile(target.getParent().getParent(), target.getFileName().toString(), ".part");
+        Files.writeString(temp, content);
+        return Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** A code-free tool bundle: a descriptor and a module, as tool-plugins/package-bundles.sh makes them. */
     static Path toolBundle(Path dir, String name, byte[] module, String workspace, long timeoutMs) throws IOException {
         return toolBundle(dir, name, module, workspace, timeoutMs, 16);

@@ -81,6 +81,11 @@ final class TestRuntime implements AutoCloseable {
         return root.resolve("conf");
     }
 
+    /** Puts a configuration file into conf/ whole (written next to it, then renamed), as a deployment tool would. */
+    Path conf(String name, String content) throws IOException {
+        return TestBundles.writeWhole(conf().resolve(name), content);
+    }
+
     int port() {
         return port;
     }

@@ -199,7 +199,7 @@ public class ToolPolicyIT {
         shippedTools();
         Path conf = Path.of(context.getProperty("felix.fileinstall.dir").split(",")[1]);
         Path file = conf.resolve("io.boxagnts.tool.policy-grep.cfg");
-        Files.writeString(file, "workspace=none\n");
+        TestBundles.writeWhole(file, "workspace=none\n");
         Await.until("the file's policy applies", () -> registry.tool("grep").orElseThrow().grant().permissions()
                 .workspace() == WorkspaceAccess.NONE);
         ToolException none = refusal("grep", "{\"pattern\":\"x\"}");
