@@ -183,7 +183,13 @@ public final class ToolAdministration {
     /** Back to what the tool declares: its policy configurations are deleted (with their files in conf/). */
     JsonObject reset(String actor, String name) throws AdminException, IOException {
         RegisteredTool before = existing(name);
-        if (policies.reset(name)) {
+        boolean reset;
+        try {
+            reset = policies.reset(name);
+        } catch (IllegalStateException e) {
+            throw conflict(actor, "reset policy", name, e.getMessage());
+        }
+        if (reset) {
             awaitApplied(name, before);
         }
         audit.record(new AdminAction(actor, "reset policy", name, Map.of()));
@@ -197,7 +203,12 @@ public final class ToolAdministration {
             access = WorkspaceAccess.WRITE;
         }
         List<RegisteredTool> before = registry.tools();
-        boolean changed = policies.changeAllTools(Map.of("workspace", lower(access)));
+        boolean changed;
+        try {
+            changed = policies.changeAllTools(Map.of("workspace", lower(access)));
+        } catch (IllegalStateException e) {
+            throw conflict(actor, "grant", "all tools", e.getMessage());
+        }
         audit.record(new AdminAction(actor, "grant", "all tools", Map.of("workspace", lower(access))));
         if (changed) {
             await(() -> !registry.tools().equals(before));
@@ -281,11 +292,16 @@ public final class ToolAdministration {
     }
 
     private void apply(String actor, String action, RegisteredTool before, Map<String, Object> change,
-            Map<String, String> details) throws IOException {
+            Map<String, String> details) throws AdminException, IOException {
         String name = before.spec().name();
         Map<String, Object> withName = new HashMap<>(change);
         withName.put("tool", name);
-        boolean changed = policies.change(name, withName);
+        boolean changed;
+        try {
+            changed = policies.change(name, withName);
+        } catch (IllegalStateException e) {
+            throw conflict(actor, action, name, e.getMessage());
+        }
         Map<String, String> recorded = new LinkedHashMap<>(details);
         recorded.put("changed", Boolean.toString(changed));
         audit.record(new AdminAction(actor, action, name, recorded));
@@ -318,6 +334,12 @@ public final class ToolAdministration {
                 return;
             }
         }
+    }
+
+    /** A policy a file in conf/ holds is changed in the file: 409, recorded as refused. */
+    private AdminException conflict(String actor, String action, String subject, String reason) {
+        audit.record(new AdminAction(actor, action, subject, Map.of("outcome", "refused", "reason", reason)));
+        return new AdminException(409, "CONFLICT", reason);
     }
 
     /** A refused action is recorded too: who tried what, and why it was refused. */

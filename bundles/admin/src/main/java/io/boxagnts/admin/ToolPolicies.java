@@ -33,7 +33,7 @@ final class ToolPolicies {
      *
      * @param pid its PID
      * @param properties its policy properties, as stored
-     * @param file the file in conf/ it comes from (and is written back to), or null when ConfigAdmin alone keeps it
+     * @param file the file in conf/ it comes from (which alone changes it), or null when ConfigAdmin alone keeps it
      */
     record Stored(String pid, Map<String, Object> properties, Path file) {}
 
@@ -70,6 +70,9 @@ final class ToolPolicies {
         if (existing.isEmpty()) {
             existing.add(configurations.getFactoryConfiguration(FACTORY_PID, tool, "?"));
         }
+        for (Configuration configuration : existing) {
+            refuseFileManaged(configuration);
+        }
         boolean changed = false;
         for (Configuration configuration : existing) {
             changed |= update(configuration, changes);
@@ -78,13 +81,32 @@ final class ToolPolicies {
     }
 
     boolean changeAllTools(Map<String, Object> changes) throws IOException {
-        return update(configurations.getConfiguration(ALL_TOOLS_PID, "?"), changes);
+        Configuration all = configurations.getConfiguration(ALL_TOOLS_PID, "?");
+        refuseFileManaged(all);
+        return update(all, changes);
+    }
+
+    /**
+     * A configuration a file in conf/ holds is the file's: FileInstall re-applies the file at every start and
+     * whenever it changes, and never writes a change back (decision 0016), so a change here would not last.
+     *
+     * @throws IllegalStateException saying which file to change
+     */
+    private static void refuseFileManaged(Configuration configuration) {
+        Path file = stored(configuration).file();
+        if (file != null) {
+            throw new IllegalStateException(configuration.getPid() + " comes from " + file + "; change that file "
+                    + "(what it says applies at every start)");
+        }
     }
 
     /** Removes every configuration of the tool (a file in conf/ that held one is deleted with it). */
     boolean reset(String tool) throws IOException {
         Configuration[] found = list("(&(service.factoryPid=" + FACTORY_PID + ")(|(tool=" + tool
                 + ")(service.pid=" + FACTORY_PID + "~" + tool + ")))");
+        for (Configuration configuration : found) {
+            refuseFileManaged(configuration);
+        }
         for (Configuration configuration : found) {
             configuration.delete();
         }

@@ -56,15 +56,15 @@ public final class FrameworkProperties {
         p.put("felix.cm.dir", options.dataDir().resolve("config").toString());
 
         // Hot deploy: FileInstall polls plugins/ often, so a dropped bundle is live in a fraction of a second; it
-        // also applies the configuration files of conf/ (PID.cfg, FACTORY-NAME.cfg) through ConfigAdmin. A change
-        // made through ConfigAdmin (console, admin API) to a configuration that came from a file is written back to
-        // that file, so the file keeps saying what runs and the next start does not undo the change.
+        // also applies the configuration files of conf/ (PID.cfg, FACTORY-NAME.cfg) through ConfigAdmin. Files are
+        // never written back: FileInstall's write-back races its own 50 ms scan, which can read the file half
+        // rewritten and empty it (a policy file could lose enabled=false). A file is what runs (decision 0016).
         p.put("felix.fileinstall.dir", options.pluginsDir() + "," + options.confDir());
         p.put("felix.fileinstall.poll", "50");
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config)");
         p.put("felix.fileinstall.bundles.new.start", "true");
-        p.put("felix.fileinstall.enableConfigSave", "true");
+        p.put("felix.fileinstall.enableConfigSave", "false");
         p.put("felix.fileinstall.log.level", "2");
         // FileInstall's scratch folder, in the framework cache (emptied at every start) instead of /tmp, where a
         // killed runtime would leave one behind each time.

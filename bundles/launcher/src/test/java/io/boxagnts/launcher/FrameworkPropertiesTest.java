@@ -30,6 +30,7 @@ class FrameworkPropertiesTest {
         assertEquals("127.0.0.1", p.get("org.apache.felix.http.host"));
         assertEquals(Path.of("/p") + "," + Path.of("/c"), p.get("felix.fileinstall.dir"));
         assertTrue("x.cfg".matches((String) p.get("felix.fileinstall.filter")), "conf/ holds configuration files");
+        assertEquals("false", p.get("felix.fileinstall.enableConfigSave"), "conf/ files are never rewritten");
         assertEquals(Path.of("/d/cache/felix").toString(), p.get("org.osgi.framework.storage"));
         assertEquals(Path.of("/d/cache/felix").toString(), p.get("felix.fileinstall.tmpdir"));
         assertEquals("1.2.3", p.get("boxagnts.version"));
