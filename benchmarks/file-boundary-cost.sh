@@ -2,17 +2,21 @@
 # The cost of race-free resolution (decision 0011), before and after in one run:
 #   trivial call : JMH ToolCallBenchmark (echo through WasmTool, workspace grant none/read) of each build, one
 #                  right after the other;
-#   grep, glob   : the tools over HTTP on two runtimes started side by side on the same workspace, identical but for
-#                  the api, sandbox and http bundles (before: the BEFORE tree's; after: this tree's), warmed, then
+#   grep, glob   : the tools over HTTP on two runtimes started side by side on the same workspace, each the whole
+#                  distribution built from its tree (before: BEFORE; after: AFTER, default this tree), warmed, then
 #                  called in turns (before, after, before, ...); medians, and each runtime's RSS at the end.
+#                  (Mixing bundles of two trees into one distribution breaks as soon as another bundle needs the
+#                  newer API, so each side is built whole.)
 # Corpora: the generated one of tools-grep.sh, and /usr/share/cargo/registry (real crates installed from Debian).
-# Usage: benchmarks/file-boundary-cost.sh BEFORE [runs=7] [warm-up calls=20]
-#   BEFORE: a clone at the commit before the change, e.g.
+# Usage: [AFTER=tree] benchmarks/file-boundary-cost.sh BEFORE [runs=7] [warm-up calls=20]
+#   BEFORE: a clone at the commit before the change, AFTER one at the change (default: this tree), e.g.
 #     git clone -q --shared . /tmp/before && git -C /tmp/before checkout -q c2baa66
+#     git clone -q --shared . /tmp/after && git -C /tmp/after checkout -q 4e5b447
 #   Both trees are built here, offline and package only (nothing is installed).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
 before=$(cd "$1" && pwd -P)
+after=$(cd "${AFTER:-$repo}" && pwd -P)
 runs=${2:-7}
 warmup=${3:-20}
 . "$repo/scripts/env.sh"
@@ -22,17 +26,13 @@ build() { # tree modules: package, and write the JMH module's class path (reacto
   (cd "$1" && mvn -o -B -q -pl "$2" -am package -DskipTests dependency:build-classpath \
     -Dmdep.outputFile=target/jmh.classpath -Dmdep.includeScope=runtime)
 }
-build "$before" bundles/sandbox,bundles/http,benchmarks/jmh
-build "$repo" distribution,benchmarks/jmh
+build "$before" distribution,benchmarks/jmh
+build "$after" distribution,benchmarks/jmh
 
 work=$(mktemp -d)
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
-dist=$repo/distribution/target/boxagnts
-cp -a "$dist" "$work/before-dist"
-for bundle in api sandbox http; do
-  cp "$before/bundles/$bundle/target/io.boxagnts.$bundle-0.1.0-SNAPSHOT.jar" "$work/before-dist/system/"
-done
+dist=$after/distribution/target/boxagnts
 
 echo "## trivial call (JMH ToolCallBenchmark, SampleTime, 1 fork, 3x2 s warm-up, 5x2 s)"
 echo
@@ -46,7 +46,7 @@ jmh() { # tree label
     org.openjdk.jmh.Main ToolCallBenchmark -f 1 -wi 3 -w 2 -i 5 -r 2 -rf json -rff "$work/$2.json" >"$work/$2.log" 2>&1
 }
 jmh "$before" before
-jmh "$repo" after
+jmh "$after" after
 python3 - "$work/before.json" "$work/after.json" <<'EOF'
 import json, sys
 rows = {}
@@ -103,7 +103,7 @@ for ws in "$corpus" /usr/share/cargo/registry; do
   echo
   echo "## $ws: $(find "$ws" -type f | wc -l) files, $(du -sm "$ws" | cut -f1) MB; $runs runs in turns after $warmup warm-up calls each"
   echo
-  start "$work/before-dist" 31101 "$ws"; before_pid=$started
+  start "$before/distribution/target/boxagnts" 31101 "$ws"; before_pid=$started
   start "$dist" 31102 "$ws"; after_pid=$started
   echo "| search | tool | before | after | after / before | answers |"
   echo "|---|---|---|---|---|---|"
