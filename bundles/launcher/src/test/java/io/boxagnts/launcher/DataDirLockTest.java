@@ -15,6 +15,7 @@ class DataDirLockTest {
     Path root;
 
     @Test
+    @SuppressWarnings("try") // each lock is held for its block, which is what is tested
     void aSecondRuntimeOnTheSameDataDirectoryIsRefusedUntilTheFirstHasGone() throws Exception {
         Path data = root.resolve("data");
         try (DataDirLock first = DataDirLock.acquire(data)) {

@@ -118,6 +118,8 @@ final class LinuxCalls {
     private LinuxCalls() {
     }
 
+    // Native access is the point of this class; the launcher enables it (decision 0011).
+    @SuppressWarnings("restricted")
     private static MethodHandle handle(SymbolLookup libc, String name, FunctionDescriptor descriptor,
             Linker.Option... options) {
         MemorySegment symbol = libc.find(name)
