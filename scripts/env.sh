@@ -51,7 +51,9 @@ apt_install() {
 }
 
 # Debian packages the build needs (./boxagnts and ./run-tests): wabt (wat2wasm, which compiles the WASM test modules
-# even when the tests are skipped). The Rust toolchain for the core tools is installed by tool-plugins/rust/build.sh.
-BUILD_PACKAGES="wabt"
-# What only ./run-tests needs: chromium, chromium-driver and a font for the browser tests of the web UI.
-TEST_PACKAGES="chromium chromium-driver fonts-dejavu-core"
+# even when the tests are skipped) and zip (the distributions' .zip archives). The Rust toolchain for the core tools is
+# installed by tool-plugins/rust/build.sh.
+BUILD_PACKAGES="wabt zip"
+# What only ./run-tests needs: chromium, chromium-driver and a font for the browser tests of the web UI; unzip for
+# the test that unpacks a .zip distribution.
+TEST_PACKAGES="chromium chromium-driver fonts-dejavu-core unzip"

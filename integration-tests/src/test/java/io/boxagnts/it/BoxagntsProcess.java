@@ -44,6 +44,21 @@ final class BoxagntsProcess implements AutoCloseable {
         return start(Map.of(), args);
     }
 
+    /**
+     * Another distribution's {@code bin/boxagnts} (an unpacked archive), with exactly this environment: nothing of
+     * the test JVM's (no JAVA_HOME, no PATH but what {@code environment} says).
+     */
+    static BoxagntsProcess startIn(Path distribution, Map<String, String> environment, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(distribution.resolve("bin/boxagnts").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        return new BoxagntsProcess(builder.start());
+    }
+
     /** Waits for the process to end and for its output to be read. */
     int exitCode() throws InterruptedException {
         if (!process.waitFor(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS)) {

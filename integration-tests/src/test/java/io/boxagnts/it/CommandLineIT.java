@@ -98,6 +98,8 @@ public class CommandLineIT {
         try (BoxagntsProcess version = BoxagntsProcess.start("--version")) {
             assertEquals(0, version.exitCode());
             assertTrue(version.stdout().toString(), version.stdout().get(0).startsWith("boxagnts 0."));
+            // target/boxagnts is the developer distribution, the one ./boxagnts runs
+            assertTrue(version.stdout().toString(), version.stdout().get(0).contains(", developer distribution ("));
         }
     }
 }

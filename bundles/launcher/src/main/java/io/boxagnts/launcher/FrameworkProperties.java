@@ -1,6 +1,7 @@
 package io.boxagnts.launcher;
 
 import io.boxagnts.api.runtime.RuntimeProperties;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,17 @@ public final class FrameworkProperties {
 
     private FrameworkProperties() {}
 
+    /** A runtime outside any distribution (no profile, no trust store), as the Pax Exam container runs it. */
     public static Map<String, Object> of(LaunchOptions options, BuildInfo build, long startedAt) {
+        return of(options, build, startedAt, DistributionProfile.NONE, null);
+    }
+
+    /**
+     * @param profile which distribution runs
+     * @param home the distribution's folder, whose {@code trust/} holds the publishers' certificates; null for none
+     */
+    public static Map<String, Object> of(LaunchOptions options, BuildInfo build, long startedAt,
+            DistributionProfile profile, Path home) {
         Map<String, Object> p = new HashMap<>();
         // Felix itself. The cache is rebuilt at each start: system/ and plugins/ are the truth, never a stale cache.
         p.put("org.osgi.framework.storage", options.dataDir().resolve("cache/felix").toString());
@@ -72,6 +83,11 @@ public final class FrameworkProperties {
 
         // BoxAgnts
         p.put(RuntimeProperties.VERSION, build.version());
+        p.put(RuntimeProperties.PROFILE, profile.name());
+        p.put(RuntimeProperties.TRUST_POLICY, profile.trust());
+        if (home != null) {
+            p.put(RuntimeProperties.TRUST_DIR, home.resolve("trust").toString());
+        }
         p.put(RuntimeProperties.WORKSPACE, options.workspace().toString());
         p.put(RuntimeProperties.DATA_DIR, options.dataDir().toString());
         p.put(RuntimeProperties.PLUGINS_DIR, options.pluginsDir().toString());

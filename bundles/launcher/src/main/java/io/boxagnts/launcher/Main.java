@@ -41,22 +41,29 @@ public final class Main {
             err.println("boxagnts: " + e.getMessage());
             return 2;
         }
+        DistributionProfile profile;
+        try {
+            profile = DistributionProfile.load(home);
+        } catch (UsageException e) {
+            err.println("boxagnts: " + e.getMessage());
+            return 2;
+        }
         return switch (command) {
             case CommandLine.Help help -> {
                 out.print(CommandLine.USAGE);
                 yield 0;
             }
             case CommandLine.Version version -> {
-                out.println("boxagnts " + build.version() + " (GraalWasm " + build.graalVersion() + ", Java "
-                        + Runtime.version() + ")");
+                out.println("boxagnts " + build.version() + ", " + profile.name() + " distribution (GraalWasm "
+                        + build.graalVersion() + ", Java " + Runtime.version() + ")");
                 yield 0;
             }
-            case CommandLine.Run run -> launch(run.options(), build, home, startedAt, out, err);
+            case CommandLine.Run run -> launch(run.options(), build, profile, home, startedAt, out, err);
         };
     }
 
-    private static int launch(LaunchOptions options, BuildInfo build, Path home, long startedAt, PrintStream out,
-            PrintStream err) {
+    private static int launch(LaunchOptions options, BuildInfo build, DistributionProfile profile, Path home,
+            long startedAt, PrintStream out, PrintStream err) {
         InetAddress address;
         try {
             address = PortCheck.requireFree(options.host(), options.port());
@@ -71,6 +78,11 @@ public final class Main {
                         + "their credential first with --access-token-file FILE (a secret of at least "
                         + AccessTokenFile.MIN_LENGTH + " characters, chmod 600), or serve this machine only with "
                         + "--host 127.0.0.1");
+            }
+            if (profile.adminTokenRequired() && options.access().adminTokenFile() == null) {
+                throw new UsageException("the " + profile.name() + " distribution needs an administrator's "
+                        + "credential: start it with --admin-token-file FILE (a secret of at least "
+                        + AccessTokenFile.MIN_LENGTH + " characters, chmod 600, not the access token)");
             }
             token = AccessTokenFile.readOrCreate(options.access().tokenFile(), !options.access().userManaged());
             if (options.access().adminTokenFile() != null
@@ -93,19 +105,19 @@ public final class Main {
         try (lock) {
             new CrashReports(options.dataDir()).takeUnannounced()
                     .ifPresent(report -> err.println(CrashReports.notice(report)));
-            return serve(options, build, home, startedAt, address, token, out, err);
+            return serve(options, build, profile, home, startedAt, address, token, out, err);
         }
     }
 
     /** Runs the framework until it stops; the data directory is this process's. */
-    private static int serve(LaunchOptions options, BuildInfo build, Path home, long startedAt, InetAddress address,
-            String token, PrintStream out, PrintStream err) {
+    private static int serve(LaunchOptions options, BuildInfo build, DistributionProfile profile, Path home,
+            long startedAt, InetAddress address, String token, PrintStream out, PrintStream err) {
         Logger log = LoggerFactory.getLogger(Main.class);
         if (!address.isLoopbackAddress()) {
             log.warn("Serving on {}, which other machines can reach, over plain HTTP: the access token crosses the "
                     + "network unencrypted. Put a TLS reverse proxy in front (see --allowed-hosts).", options.host());
         }
-        Framework framework = new Felix(FrameworkProperties.of(options, build, startedAt));
+        Framework framework = new Felix(FrameworkProperties.of(options, build, startedAt, profile, home));
         try {
             framework.init();
             SystemBundles.installAndStart(framework.getBundleContext(), home.resolve("system"));
@@ -120,7 +132,7 @@ public final class Main {
             }
             String url = "http://" + hostForUrl(options.host()) + ":" + options.port() + "/";
             // The user's own credential is theirs to hand out; the generated one is printed as a link to click.
-            out.println("BoxAgnts " + build.version() + " is ready at " + (options.access().userManaged()
+            out.println("BoxAgnts " + build.version() + " (" + profile.name() + ") is ready at " + (options.access().userManaged()
                     ? url + "  (sign in with the token in " + options.access().tokenFile() + ")" : url + "?token=" + token)
                     + "  (workspace " + options.workspace() + ", data " + options.dataDir() + ")");
             framework.waitForStop(0);

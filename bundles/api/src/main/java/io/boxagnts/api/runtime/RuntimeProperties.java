@@ -29,5 +29,15 @@ public final class RuntimeProperties {
     /** Comma-separated host names the HTTP server answers to besides the loopback ones (absent when none). */
     public static final String ALLOWED_HOSTS = "boxagnts.http.allowed.hosts";
 
+    /** The distribution's profile, e.g. {@code developer}, {@code enterprise}; {@code custom} outside one. */
+    public static final String PROFILE = "boxagnts.profile";
+    /**
+     * Which plugins may run: {@code any}, or {@code signed-only}: only jars every entry of which is signed by a
+     * publisher whose certificate is in {@link #TRUST_DIR}, unaltered since.
+     */
+    public static final String TRUST_POLICY = "boxagnts.trust.policy";
+    /** The folder of trusted publishers' certificates (X.509, PEM or DER, one per file); absent when none. */
+    public static final String TRUST_DIR = "boxagnts.trust.dir";
+
     private RuntimeProperties() {}
 }

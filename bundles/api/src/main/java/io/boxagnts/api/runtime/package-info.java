@@ -3,5 +3,5 @@
  * shared facts of its HTTP server (context, public and administrative paths, the role of a request).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.boxagnts.api.runtime;
