@@ -23,10 +23,14 @@ import java.util.Set;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.servlet.whiteboard.Preprocessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +42,19 @@ import org.slf4j.LoggerFactory;
  * answers refusals itself, marks what it lets through with the credential's role ({@link HttpContext#ROLE_ATTRIBUTE}),
  * and reports refused credentials to the audit log as sign-in failures.
  */
-@Component(service = Preprocessor.class)
+@Component(service = Preprocessor.class, configurationPid = AccessFilter.PID)
+@Designate(ocd = AccessFilter.Config.class)
 public final class AccessFilter implements Preprocessor {
+
+    static final String PID = "io.boxagnts.http";
+
+    @ObjectClassDefinition(name = "BoxAgnts HTTP access", description = "Who may reach the HTTP server, besides what "
+            + "the command line says (--host, --allowed-hosts)")
+    public @interface Config {
+        @AttributeDefinition(name = "Allowed hosts", required = false, description = "Host names the server also "
+                + "answers to, e.g. a TLS reverse proxy's (no ports, no schemes); every other Host is refused")
+        String[] allowedHosts() default {};
+    }
 
     /** Scripts only from our own files, no inline code, no plugins, no framing, nothing sent elsewhere. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
@@ -48,8 +63,11 @@ public final class AccessFilter implements Preprocessor {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccessFilter.class);
 
-    private final AccessPolicy policy;
+    /** Replaced whole when the configuration changes: the preprocessor itself never goes away, not for a moment. */
+    private volatile AccessPolicy policy;
     private final AccessToken token;
+    private final AccessToken admin;
+    private final Set<String> startHosts;
     private final SignInFailures failures = new SignInFailures(Clock.systemUTC());
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -57,7 +75,7 @@ public final class AccessFilter implements Preprocessor {
     private volatile AuditLog audit;
 
     @Activate
-    public AccessFilter(BundleContext context) {
+    public AccessFilter(BundleContext context, Config config) {
         Set<String> hosts = new HashSet<>();
         String bound = context.getProperty("org.apache.felix.http.host");
         if (bound != null) {
@@ -73,7 +91,23 @@ public final class AccessFilter implements Preprocessor {
                 portNumber);
         String adminFile = context.getProperty(RuntimeProperties.ADMIN_TOKEN_FILE);
         // A named admin token that cannot be read locks administration for everyone, rather than opening it.
-        AccessToken admin = adminFile == null ? null : new AccessToken(readToken(adminFile, "admin"), portNumber);
+        this.admin = adminFile == null ? null : new AccessToken(readToken(adminFile, "admin"), portNumber);
+        this.startHosts = Set.copyOf(hosts);
+        modified(config);
+    }
+
+    /** The allowed hosts of the configuration apply to the next request, besides those of the command line. */
+    @Modified
+    void modified(Config config) {
+        Set<String> hosts = new HashSet<>(startHosts);
+        for (String host : config.allowedHosts()) {
+            String name = host.trim();
+            if (name.matches("[A-Za-z0-9.\\-]+|\\[[0-9A-Fa-f:.]+\\]")) {
+                hosts.add(name);
+            } else if (!name.isEmpty()) {
+                LOG.warn("configuration {}: '{}' is not a host name (no ports, no schemes); it is not allowed", PID, name);
+            }
+        }
         this.policy = new AccessPolicy(hosts, token, admin);
     }
 
