@@ -197,6 +197,27 @@ public class AdminApiIT {
     }
 
     @Test
+    public void anAllowedHostInConfIsAnsweredWithoutARestart() throws Exception {
+        assertTrue(rawStatusLine("agents.example").contains(" 403 "));
+        runtime.conf("io.boxagnts.http.cfg", "allowedHosts=agents.example\n");
+        // the name is now one of ours: the request gets as far as the token check
+        Await.until("agents.example is answered", () -> rawStatusLine("agents.example").contains(" 401 "));
+        assertTrue(rawStatusLine("elsewhere.example").contains(" 403 "));
+        Files.delete(runtime.conf().resolve("io.boxagnts.http.cfg"));
+        Await.until("agents.example is refused again", () -> rawStatusLine("agents.example").contains(" 403 "));
+    }
+
+    /** The status line of a GET /api/health sent with that Host and no token (HttpClient cannot set Host). */
+    private static String rawStatusLine(String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", runtime.port())) {
+            socket.getOutputStream().write(("GET /api/health HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                    java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+        }
+    }
+
+    @Test
     public void aPolicyFileInConfShowsAndIsChangedInTheFile() throws Exception {
         Path file = runtime.conf("io.boxagnts.tool.policy-list_dir.cfg", "enabled=false\n");
         Await.until("the file's policy applies", () -> tool("list_dir").get("state").getAsString().equals("disabled"));

@@ -229,7 +229,8 @@ public class ToolPolicyIT {
         assertEquals(List.of("", "none", "read", "write"), Arrays.asList(workspace.getOptionValues()));
         assertNotNull(workspace.getDescription());
         for (String[] pid : new String[][] {{"io.boxagnts.sandbox", "maxTimeoutMs"}, {"io.boxagnts.audit",
-                "retentionDays"}, {"io.boxagnts.agent", "defaultModel"}}) {
+                "retentionDays"}, {"io.boxagnts.agent", "defaultModel"}, {"io.boxagnts.agent", "defaultMode"},
+                {"io.boxagnts.http", "allowedHosts"}}) {
             Bundle owner = Arrays.stream(context.getBundles()).filter(b -> {
                 MetaTypeInformation i = metaTypes.getMetaTypeInformation(b);
                 return i != null && Arrays.asList(i.getPids()).contains(pid[0]);
