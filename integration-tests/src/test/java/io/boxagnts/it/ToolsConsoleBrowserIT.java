@@ -14,6 +14,7 @@ import org.junit.Test;
 import org.junit.runners.MethodSorters;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
@@ -63,13 +64,19 @@ public class ToolsConsoleBrowserIT {
     @Test
     public void a_thePageListsEveryToolWithItsCalls() throws Exception {
         assertEquals(200, Http.post(runtime.url("/api/tools/read_file/invoke"), "{\"path\":\"notes.txt\"}").status());
-        browser.driver.get(runtime.url("/system/console/tools"));
+        // as an administrator gets there: the console's menu, BoxAgnts, Tools (a submenu shown on hover)
+        browser.driver.get(runtime.url("/system/console/bundles"));
+        new Actions(browser.driver).moveToElement(browser.find("#navmenu").findElement(By.linkText("BoxAgnts")))
+                .perform();
+        WebElement entry = browser.find("#navmenu a[href$='/system/console/tools']");
+        assertEquals("Tools", entry.getText());
+        entry.click();
         browser.awaitText("#tools", "write_file");
+        assertTrue(browser.driver.getCurrentUrl(), browser.driver.getCurrentUrl().endsWith("/system/console/tools"));
         assertEquals(6, browser.all("#tools tbody tr.tool").size());
         WebElement read = row("read_file");
         assertTrue(read.getText(), read.getText().contains("io.boxagnts.tool.read_file"));
         assertEquals("1", read.findElement(By.cssSelector(".tool-calls")).getText());
-        assertTrue(browser.find("#navmenu").getText().contains("Tools"));
         browser.screenshot("console-tools");
         assertEquals("no script error or CSP violation on the Tools page", List.of(), browser.consoleErrors());
     }
@@ -128,6 +135,48 @@ public class ToolsConsoleBrowserIT {
             assertTrue(action + " in " + audit, audit.contains(action));
         }
         assertTrue(audit, audit.contains("\"actor\":\"console ("));
+        assertEquals("no script error or CSP violation on the Tools page", List.of(), browser.consoleErrors());
+    }
+
+    @Test
+    public void e_limitsWithinTheCapsAndTheWorkspaceReadOnlyForAllTools() throws Exception {
+        Files.writeString(runtime.workspace().resolve("big.txt"), "0123456789abcdef\n".repeat(512));
+        browser.driver.get(runtime.url("/system/console/tools"));
+        WebElement output = row("read_file").findElement(By.cssSelector("form.tool-limits input[name=maxOutputKb]"));
+        output.sendKeys("99999999");
+        row("read_file").findElement(By.cssSelector("form.tool-limits button")).click();
+        browser.awaitText("#tools-message", "maxOutputKb 99999999 is above the sandbox's cap");
+        assertTrue(browser.find("#tools-message").getAttribute("class").contains("tools-error"));
+
+        output = row("read_file").findElement(By.cssSelector("form.tool-limits input[name=maxOutputKb]"));
+        output.clear();
+        output.sendKeys("1");
+        row("read_file").findElement(By.cssSelector("form.tool-limits button")).click();
+        browser.awaitText("#tools-message", "read_file's limits changed");
+        assertTrue(row("read_file").findElement(By.cssSelector(".tool-limits")).getText().contains("1 KiB out"));
+        Http.Response cut = Http.post(runtime.url("/api/tools/read_file/invoke"), "{\"path\":\"big.txt\"}");
+        assertEquals(cut.body(), 422, cut.status());
+        assertEquals("OUTPUT_TOO_LARGE", kind(cut));
+        row("read_file").findElement(By.cssSelector("form.tool-reset button")).click();
+        browser.awaitText("#tools-message", "read_file runs as it declares");
+        assertEquals(200, Http.post(runtime.url("/api/tools/read_file/invoke"), "{\"path\":\"big.txt\"}").status());
+
+        new Select(browser.find("#tools-all select")).selectByValue("read");
+        browser.find("#tools-all button").click();
+        browser.awaitText("#tools-message", "workspace access for all tools: read");
+        assertTrue(row("edit_file").findElement(By.cssSelector(".tool-workspace")).getText().contains("declares write"));
+        Http.Response refused = Http.post(runtime.url("/api/tools/write_file/invoke"),
+                "{\"path\":\"all.txt\",\"content\":\"x\"}");
+        assertEquals(refused.body(), 403, refused.status());
+        assertTrue(refused.body(), refused.body().contains("io.boxagnts.tools"));
+        new Select(browser.find("#tools-all select")).selectByValue("write");
+        browser.find("#tools-all button").click();
+        browser.awaitText("#tools-message", "workspace access for all tools: write");
+        assertEquals(200, Http.post(runtime.url("/api/tools/write_file/invoke"),
+                "{\"path\":\"all.txt\",\"content\":\"x\"}").status());
+        String audit = Http.get(runtime.url("/api/audit?type=admin&limit=1000")).body();
+        assertTrue(audit, audit.contains("\"action\":\"limits\""));
+        assertTrue(audit, audit.contains("\"subject\":\"all tools\""));
         assertEquals("no script error or CSP violation on the Tools page", List.of(), browser.consoleErrors());
     }
 }

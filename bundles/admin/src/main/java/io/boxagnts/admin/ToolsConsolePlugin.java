@@ -1,5 +1,6 @@
 package io.boxagnts.admin;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletException;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serial;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.felix.webconsole.servlet.AbstractServlet;
 import org.apache.felix.webconsole.servlet.ServletConstants;
@@ -136,8 +138,9 @@ public final class ToolsConsolePlugin extends AbstractServlet {
             throw new AdminException(422, "REFUSED", outcome.get("file").getAsString() + " is deployed but does not "
                     + "run: " + problem);
         }
+        List<String> tools = outcome.getAsJsonArray("tools").asList().stream().map(JsonElement::getAsString).toList();
         return outcome.get("file").getAsString() + " deployed: " + outcome.get("bundle").getAsString() + ", tools "
-                + outcome.getAsJsonArray("tools");
+                + String.join(", ", tools);
     }
 
     private static Long number(String text, String name) throws AdminException {
