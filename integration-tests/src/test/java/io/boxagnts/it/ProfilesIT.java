@@ -23,7 +23,9 @@ import org.junit.Test;
 /**
  * Each distribution profile the build packs (distribution/profiles/*.profile), unpacked from its archive and started
  * as a user starts it, with JAVA_HOME unset and no Java on the PATH: the shipped runtime runs it. Its tool set and
- * defaults are the descriptor's.
+ * defaults are the descriptor's. The enterprise one (signed-only) refuses an unsigned, a foreign-signed and a tampered
+ * tool bundle before any of it runs, with the reason in /api/tools, /api/health, the audit log and the console; the
+ * developer one (any) runs the unsigned one.
  */
 public class ProfilesIT {
 
@@ -67,6 +69,10 @@ public class ProfilesIT {
             // no configuration file: the agent's built-in default, ask, which the console can change
             assertEquals(null, started.config("io.boxagnts.agent", "defaultMode"));
             assertEquals(List.of("README.md"), list(dist.resolve("conf")));
+
+            // trust any: an unsigned tool bundle runs
+            TestBundles.drop(unsignedEcho(), dist.resolve("plugins"), "unsigned-echo.jar");
+            Await.until("the unsigned echo tool runs", () -> started.tools().contains("echo"));
         }
     }
 
@@ -83,12 +89,92 @@ public class ProfilesIT {
         }
         Path adminToken = Files.writeString(root.resolve("admin-token"), "admin-" + "5".repeat(40) + "\n");
         Files.setPosixFilePermissions(adminToken, PosixFilePermissions.fromString("rw-------"));
+        // Present before the start: refused before FileInstall could install them (it starts after the refusing
+        // extension); the core tools, signed by the build with the TEST-ONLY key the distribution trusts, run.
+        Path plugins = dist.resolve("plugins");
+        TestBundles.drop(unsignedEcho(), plugins, "unsigned-echo.jar");
+        TestBundles.drop(tampered(plugins), plugins, "grep-tampered.jar");
         try (Started started = start(dist, "--admin-token-file", adminToken.toString())) {
             started.adminToken = "admin-" + "5".repeat(40); // the console is the administrator's
             assertEquals(new TreeSet<>(List.of("edit_file", "glob", "grep", "list_dir", "read_file")), started.tools());
             assertEquals("ask", started.config("io.boxagnts.agent", "defaultMode"));
             assertEquals("0", started.config("io.boxagnts.audit", "retentionDays"));
+
+            // Dropped while it runs: signed, but by a key the trust store does not hold.
+            TestBundles.drop(foreignSigned(), plugins, "foreign-echo.jar");
+            String notSigned = "not signed: this distribution runs only plugins signed by a trusted publisher "
+                    + "(trust policy signed-only)";
+            String foreign = "signed by an unknown publisher: 'CN=Someone Else' is not in the trust store "
+                    + dist.resolve("trust") + " (trust policy signed-only)";
+            String altered = "altered after signing: SHA-256 digest error for grep.wasm";
+            Await.until("the three are refused in /api/tools", () -> started.refused().size() == 3);
+            assertEquals(Map.of("unsigned-echo.jar", "test.tool.echo: " + notSigned,
+                    "foreign-echo.jar", "test.tool.echo: " + foreign,
+                    "grep-tampered.jar", "io.boxagnts.tool.grep: " + altered), started.refused());
+            assertEquals("nothing of them runs", new TreeSet<>(List.of("edit_file", "glob", "grep", "list_dir",
+                    "read_file")), started.tools());
+
+            JsonObject health = JsonParser.parseString(Http.get(started.url("/api/health")).body()).getAsJsonObject();
+            String warnings = health.getAsJsonArray("warnings").toString();
+            assertTrue(warnings, warnings.contains("plugins/unsigned-echo.jar: " + notSigned));
+            assertTrue(warnings, warnings.contains("plugins/foreign-echo.jar: signed by an unknown publisher"));
+            assertTrue(warnings, warnings.contains("plugins/grep-tampered.jar: " + altered));
+
+            String audit = Http.get(started.url("/api/audit?type=admin&limit=1000")).body();
+            for (String reason : List.of(notSigned, altered, "signed by an unknown publisher: 'CN=Someone Else'")) {
+                assertTrue(reason + " in " + audit, audit.contains(reason.replace("'", "\u0027")));
+            }
+            String page = started.asAdmin("/system/console/audit?tool=test.tool.echo");
+            assertTrue(page, page.contains("signed by an unknown publisher") && page.contains("not signed"));
         }
+    }
+
+    /** The hostile suite's echo module as an unsigned tool bundle, test.tool.echo. */
+    private static Path unsignedEcho() throws IOException {
+        return TestBundles.toolBundle(Files.createDirectories(root.resolve("bundles-" + System.nanoTime())), "echo",
+                TestBundles.hostileModule("echo"), "none", 5000);
+    }
+
+    /** The echo bundle signed by a publisher the distribution does not know (a key made here by keytool). */
+    private static Path foreignSigned() throws Exception {
+        Path jar = unsignedEcho();
+        Path store = jar.resolveSibling("foreign.p12");
+        jdkTool("keytool", "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass",
+                "foreign-pass", "-alias", "foreign", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
+                "-dname", "CN=Someone Else");
+        jdkTool("jarsigner", "-keystore", store.toString(), "-storepass", "foreign-pass", jar.toString(), "foreign");
+        return jar;
+    }
+
+    /** A shipped core tool bundle (signed by the build) with one byte of its .wasm changed. */
+    private static Path tampered(Path plugins) throws IOException {
+        Path grep;
+        try (java.util.stream.Stream<Path> jars = Files.list(plugins)) {
+            grep = jars.filter(j -> j.getFileName().toString().startsWith("io.boxagnts.tool.grep-")).findFirst()
+                    .orElseThrow();
+        }
+        Path out = root.resolve("grep-tampered-" + System.nanoTime() + ".jar");
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(grep.toFile());
+                java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(out))) {
+            for (java.util.zip.ZipEntry entry : java.util.Collections.list(in.entries())) {
+                byte[] bytes = in.getInputStream(entry).readAllBytes();
+                if (entry.getName().equals("grep.wasm")) {
+                    bytes[bytes.length / 2] ^= 1;
+                }
+                zip.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                zip.write(bytes);
+            }
+        }
+        return out;
+    }
+
+    private static void jdkTool(String tool, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", tool)
+                .toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(output, 0, process.waitFor());
     }
 
     /** A started distribution on a fresh workspace, data directory and port. */
@@ -117,17 +203,37 @@ public class ProfilesIT {
             return names;
         }
 
+        String url(String path) {
+            return "http://127.0.0.1:" + port + path;
+        }
+
+        /** file -> "bundle: reason" of each refused jar of the plugins folder, as /api/tools lists them. */
+        Map<String, String> refused() throws Exception {
+            Map<String, String> refused = new java.util.TreeMap<>();
+            for (JsonElement element : JsonParser.parseString(Http.get(url("/api/tools")).body()).getAsJsonObject()
+                    .getAsJsonArray("refused")) {
+                JsonObject entry = element.getAsJsonObject();
+                refused.put(entry.has("file") ? entry.get("file").getAsString() : "", entry.get("bundle").getAsString()
+                        + ": " + entry.get("reason").getAsString());
+            }
+            return refused;
+        }
+
+        /** A page of the Web Console, with the admin token. */
+        String asAdmin(String path) throws Exception {
+            java.net.http.HttpRequest.Builder request = Http.request(url(path));
+            request.setHeader("Authorization", "Bearer " + adminToken);
+            return Http.send(request.GET().build()).body();
+        }
+
         /**
          * A configuration value as ConfigAdmin holds it (read through the Web Console's configuration JSON), or null
          * when the PID has no configuration.
          */
         String config(String pid, String key) throws Exception {
-            java.net.http.HttpRequest.Builder request = Http.request("http://127.0.0.1:" + port
-                    + "/system/console/configMgr/*.json");
-            if (adminToken != null) {
-                request.setHeader("Authorization", "Bearer " + adminToken);
-            }
-            JsonArray all = JsonParser.parseString(Http.send(request.GET().build()).body()).getAsJsonArray();
+            String json = adminToken == null ? Http.get(url("/system/console/configMgr/*.json")).body()
+                    : asAdmin("/system/console/configMgr/*.json");
+            JsonArray all = JsonParser.parseString(json).getAsJsonArray();
             for (JsonElement element : all) {
                 JsonObject config = element.getAsJsonObject();
                 if (config.get("pid").getAsString().equals(pid)) {

@@ -3,6 +3,8 @@ package io.boxagnts.http;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.boxagnts.api.plugins.Plugin;
+import io.boxagnts.api.plugins.PluginRegistry;
 import io.boxagnts.api.runtime.HttpContext;
 import io.boxagnts.api.tool.CallOrigin;
 import io.boxagnts.api.tool.RefusedTool;
@@ -21,16 +23,21 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.Serial;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardContextSelect;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
- * {@code GET /api/tools}: the catalog (available tools and refused tool bundles). {@code POST
+ * {@code GET /api/tools}: the catalog (available tools, and refused tool bundles: those the sandbox would not run and
+ * the jars of the plugins folder that were never installed, e.g. unsigned under the signed-only policy). {@code POST
  * /api/tools/{name}/invoke}: runs a tool with the JSON body as its input and answers its result, or its typed error
  * with a status that says whose fault it was.
  */
@@ -45,6 +52,10 @@ public final class ToolsServlet extends HttpServlet {
     static final int MAX_BODY_BYTES = (1 << 20) + 4096;
 
     private final transient ToolRegistry registry;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile PluginRegistry plugins;
 
     @Activate
     public ToolsServlet(@Reference ToolRegistry registry) {
@@ -68,6 +79,18 @@ public final class ToolsServlet extends HttpServlet {
             JsonObject entry = JsonResponses.GSON.toJsonTree(refusal).getAsJsonObject();
             entry.addProperty("state", "refused");
             refused.add(entry);
+        }
+        PluginRegistry folder = plugins;
+        for (Plugin plugin : folder == null ? List.<Plugin>of() : folder.plugins()) {
+            if (plugin.state() == Plugin.State.REFUSED) {
+                JsonObject entry = new JsonObject();
+                entry.addProperty("bundle", plugin.symbolicName().isEmpty() ? plugin.file() : plugin.symbolicName());
+                entry.addProperty("bundleVersion", plugin.version());
+                entry.addProperty("reason", plugin.problem());
+                entry.addProperty("file", plugin.file());
+                entry.addProperty("state", "refused");
+                refused.add(entry);
+            }
         }
         body.add("tools", tools);
         body.add("refused", refused);

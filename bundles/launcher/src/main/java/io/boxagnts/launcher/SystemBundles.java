@@ -19,6 +19,7 @@ final class SystemBundles {
 
     private static final Logger LOG = LoggerFactory.getLogger(SystemBundles.class);
     private static final String HTTP_SERVER = "org.apache.felix.http.jetty";
+    private static final String FILE_INSTALL = "org.apache.felix.fileinstall";
 
     private SystemBundles() {}
 
@@ -57,19 +58,24 @@ final class SystemBundles {
     }
 
     /**
-     * The HTTP server last. The framework starts bundles in the order they were installed, so by the time Jetty
-     * listens SCR has registered the API's context, access check, error page and servlets, and no request meets the
-     * server without them (it would get Jetty's HTML 404 page instead of a JSON answer).
+     * FileInstall, then the HTTP server, last. The framework starts bundles in the order they were installed, and SCR
+     * registers a started bundle's components as it starts: so by the time FileInstall first looks at the plugins
+     * folder, the extension that refuses jars which may not run (io.boxagnts.plugins: not bundles, untrusted under the
+     * signed-only policy) is there, and no untrusted jar is installed in the moment before it (decision 0022). By the
+     * time Jetty listens SCR has registered the API's context, access check, error page and servlets, and no request
+     * meets the server without them (it would get Jetty's HTML 404 page instead of a JSON answer).
      */
     static List<Path> installOrder(List<Path> jars) {
         List<Path> ordered = new ArrayList<>();
-        jars.stream().filter(jar -> !isHttpServer(jar)).forEach(ordered::add);
-        jars.stream().filter(SystemBundles::isHttpServer).forEach(ordered::add);
+        jars.stream().filter(jar -> !startsWith(jar, HTTP_SERVER) && !startsWith(jar, FILE_INSTALL))
+                .forEach(ordered::add);
+        jars.stream().filter(jar -> startsWith(jar, FILE_INSTALL)).forEach(ordered::add);
+        jars.stream().filter(jar -> startsWith(jar, HTTP_SERVER)).forEach(ordered::add);
         return ordered;
     }
 
-    private static boolean isHttpServer(Path jar) {
-        return jar.getFileName().toString().startsWith(HTTP_SERVER);
+    private static boolean startsWith(Path jar, String prefix) {
+        return jar.getFileName().toString().startsWith(prefix);
     }
 
     private static boolean isFragment(Bundle bundle) {

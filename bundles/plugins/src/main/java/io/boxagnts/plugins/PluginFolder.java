@@ -15,7 +15,8 @@ import org.osgi.framework.BundleContext;
 
 /**
  * Writes bundles into the plugins folder and deletes them, for the admin API. A bundle is written under a name
- * FileInstall does not watch, checked, and only then renamed into place (atomically, on the same file system), so the
+ * FileInstall does not watch, checked (a bundle, and trusted under the signed-only policy), and only then renamed
+ * into place (atomically, on the same file system), so the
  * watcher never sees half a jar and a refused upload leaves nothing behind.
  */
 final class PluginFolder {
@@ -24,10 +25,12 @@ final class PluginFolder {
 
     private final BundleContext context;
     private final Path dir;
+    private final PublisherTrust trust;
 
-    PluginFolder(BundleContext context, Path dir) {
+    PluginFolder(BundleContext context, Path dir, PublisherTrust trust) {
         this.context = context;
         this.dir = dir;
+        this.trust = trust;
     }
 
     String deploy(String fileName, InputStream jar, long maxBytes) throws IOException {
@@ -36,7 +39,7 @@ final class PluginFolder {
         Path temp = dir.resolve(".upload-" + UUID.randomUUID() + ".part");
         try {
             copy(jar, temp, maxBytes);
-            JarCheck.problem(temp.toFile()).ifPresent(problem -> {
+            JarCheck.problem(temp.toFile()).or(() -> trust.problem(temp.toFile())).ifPresent(problem -> {
                 throw new IllegalArgumentException(problem);
             });
             String symbolicName = symbolicName(temp);

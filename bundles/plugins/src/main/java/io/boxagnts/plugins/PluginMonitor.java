@@ -1,5 +1,7 @@
 package io.boxagnts.plugins;
 
+import io.boxagnts.api.audit.AdminAction;
+import io.boxagnts.api.audit.AuditLog;
 import io.boxagnts.api.plugins.Plugin;
 import io.boxagnts.api.plugins.PluginRegistry;
 import io.boxagnts.api.runtime.RuntimeProperties;
@@ -12,7 +14,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.jar.JarFile;
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -20,12 +24,18 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Takes, through FileInstall's extension point, the jars of the plugins folder that are not bundles (FileInstall would
- * skip them silently), and reports every plugin's state.
+ * Takes, through FileInstall's extension point, the jars of the plugins folder that may not run: those that are not
+ * bundles (FileInstall would skip them silently) and, under the {@code signed-only} trust policy, those not signed by
+ * a trusted publisher or altered since (FileInstall asks its extensions before installing a jar as a bundle, so such
+ * a jar is never installed). Each is refused once, with its reason, in the log and the audit log; it reports every
+ * plugin's state.
  */
 @Component(service = {PluginRegistry.class, ArtifactInstaller.class})
 public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
@@ -34,8 +44,15 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
 
     private final BundleContext context;
     private final Path pluginsDir;
-    private final Map<Path, String> refused = new ConcurrentHashMap<>();
+    /** A jar of the plugins folder that may not run: its name and version when its manifest says them, and why. */
+    private record Refusal(String symbolicName, String version, String problem) {}
+
+    private final Map<Path, Refusal> refused = new ConcurrentHashMap<>();
     private final PluginFolder folder;
+    private final PublisherTrust trust;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile AuditLog audit;
 
     @Activate
     public PluginMonitor(BundleContext context) {
@@ -43,7 +60,11 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
         String dir = Objects.requireNonNullElse(context.getProperty(RuntimeProperties.PLUGINS_DIR),
                 Objects.requireNonNullElse(context.getProperty("felix.fileinstall.dir"), "plugins"));
         this.pluginsDir = Path.of(dir).toAbsolutePath().normalize();
-        this.folder = new PluginFolder(context, pluginsDir);
+        String trustDir = context.getProperty(RuntimeProperties.TRUST_DIR);
+        this.trust = PublisherTrust.of(context.getProperty(RuntimeProperties.TRUST_POLICY),
+                trustDir == null ? null : Path.of(trustDir));
+        this.folder = new PluginFolder(context, pluginsDir, trust);
+        LOG.info("plugins/: {}", trust.describe());
     }
 
     @Override
@@ -61,7 +82,12 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
 
     @Override
     public boolean canHandle(File artifact) {
-        return isPluginJar(artifact) && JarCheck.problem(artifact).isPresent();
+        return isPluginJar(artifact) && problem(artifact).isPresent();
+    }
+
+    /** Why a jar of the plugins folder may not run: not a bundle, or not trusted. */
+    private Optional<String> problem(File artifact) {
+        return JarCheck.problem(artifact).or(() -> trust.problem(artifact));
     }
 
     @Override
@@ -82,17 +108,37 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
     }
 
     private void refuse(File artifact) {
-        String problem = JarCheck.problem(artifact).orElse("changed while it was being read; copy it again");
-        if (!problem.equals(refused.put(key(artifact), problem))) {
+        String problem = problem(artifact).orElse("changed while it was being read; copy it again");
+        Refusal refusal = refusal(artifact, problem);
+        if (!refusal.equals(refused.put(key(artifact), refusal))) {
             LOG.warn("plugins/{} refused: {}", artifact.getName(), problem);
+            AuditLog log = audit;
+            if (log != null) {
+                log.record(new AdminAction("plugins folder", "refuse", refusal.symbolicName().isEmpty()
+                        ? artifact.getName() : refusal.symbolicName(), Map.of("file", artifact.getName(),
+                                "version", refusal.version(), "reason", problem)));
+            }
+        }
+    }
+
+    /** The refusal, with the jar's name and version when its manifest can be read at all. */
+    private static Refusal refusal(File artifact, String problem) {
+        try (JarFile jar = new JarFile(artifact, false)) {
+            java.util.jar.Attributes main = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes();
+            String name = main == null ? null : main.getValue(Constants.BUNDLE_SYMBOLICNAME);
+            String version = main == null ? null : main.getValue(Constants.BUNDLE_VERSION);
+            return new Refusal(name == null ? "" : name.split(";")[0].trim(), version == null ? "" : version.trim(),
+                    problem);
+        } catch (IOException | RuntimeException e) {
+            return new Refusal("", "", problem);
         }
     }
 
     @Override
     public List<Plugin> plugins() {
         List<Plugin> plugins = new ArrayList<>();
-        refused.forEach((path, problem) ->
-                plugins.add(new Plugin(path.getFileName().toString(), "", "", Plugin.State.REFUSED, problem)));
+        refused.forEach((path, refusal) -> plugins.add(new Plugin(path.getFileName().toString(),
+                refusal.symbolicName(), refusal.version(), Plugin.State.REFUSED, refusal.problem())));
         FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
         for (Bundle bundle : context.getBundles()) {
             Path location = pluginPath(bundle.getLocation());
