@@ -127,7 +127,14 @@ final class ToolExtender implements BundleTrackerCustomizer<ToolExtender.Registe
         if (entry == null) {
             throw new IllegalArgumentException("the bundle has no entry " + path);
         }
-        try (InputStream in = entry.openStream(); ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+        try (InputStream in = entry.openStream()) {
+            return read(in, path, limit);
+        }
+    }
+
+    /** An entry of a tool bundle, refused when larger than {@code limit} (also for {@code boxagnts tool run}). */
+    static byte[] read(InputStream in, String path, long limit) throws IOException {
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
             byte[] buffer = new byte[65536];
             long total = 0;
             for (int n; (n = in.read(buffer)) > 0; ) {

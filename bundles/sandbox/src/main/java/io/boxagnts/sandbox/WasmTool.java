@@ -12,24 +12,16 @@ import io.boxagnts.api.tool.ToolRequest;
 import io.boxagnts.api.tool.ToolResult;
 import io.boxagnts.api.tool.ToolSpec;
 import io.boxagnts.api.tool.WorkspaceAccess;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
-import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
-import org.graalvm.polyglot.EnvironmentAccess;
-import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
-import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.ByteSequence;
-import org.graalvm.polyglot.io.IOAccess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,8 +34,6 @@ import org.slf4j.LoggerFactory;
 final class WasmTool implements Tool {
 
     static final int MAX_INPUT_BYTES = 1 << 20;
-    private static final long INTERRUPT_CHECK_MS = 50;
-    private static final int MAX_STDERR_BYTES = 16 << 10;
     private static final Logger LOG = LoggerFactory.getLogger(WasmTool.class);
 
     /** Modules with another memory maximum than their own are kept for this many limits (each is compiled anew). */
@@ -143,7 +133,8 @@ final class WasmTool implements Tool {
         }
     }
 
-    private byte[] checkedInput(String input) throws ToolException {
+    /** A tool input as the runtime takes it: a JSON object of at most 1 MiB. */
+    static byte[] checkedInput(String input) throws ToolException {
         byte[] bytes = input.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MAX_INPUT_BYTES) {
             throw new ToolException(ToolError.Kind.INVALID_INPUT, "the input is " + bytes.length
@@ -172,152 +163,37 @@ final class WasmTool implements Tool {
         }
     }
 
-    private enum Stop { TIMEOUT, OUTPUT, CANCELLED }
-
     private ToolResult run(Engine engine, byte[] input, Call call, WorkspaceRoot workspace) throws ToolException {
-        ToolLimits limits = call.limits();
-        AtomicReference<Stop> stop = new AtomicReference<>();
-        AtomicReference<Context> running = new AtomicReference<>();
-        Runnable cancelForOutput = () -> cancel(running, stop, Stop.OUTPUT);
-        LimitedOutput out = new LimitedOutput(limits.maxOutputBytes(), cancelForOutput);
-        LimitedOutput err = new LimitedOutput(MAX_STDERR_BYTES, () -> { });
-        long started = System.nanoTime();
-        WorkspaceFileSystem files = call.access() == WorkspaceAccess.NONE ? null
-                : new WorkspaceFileSystem(workspace, call.access() == WorkspaceAccess.WRITE);
-        Context context = context(engine, input, out, err, files);
-        running.set(context);
-        ScheduledFuture<?> watchdog = runtime.watchdog().schedule(() -> cancel(running, stop, Stop.TIMEOUT),
-                limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
-        // Guest code does not see Thread.interrupt(): an interrupt of the thread running the call (a cancelled agent
-        // turn interrupts its caller, ToolThreads passes that on) closes the context.
-        Thread caller = Thread.currentThread();
-        ScheduledFuture<?> interruptWatch = runtime.watchdog().scheduleWithFixedDelay(() -> {
-            if (caller.isInterrupted()) {
-                cancel(running, stop, Stop.CANCELLED);
-            }
-        }, INTERRUPT_CHECK_MS, INTERRUPT_CHECK_MS, TimeUnit.MILLISECONDS);
-        int exitCode = 0;
-        Value exports = null;
+        return interpret(ModuleRun.run(runtime, engine, spec.name(), call.module().source(),
+                call.module().memoryMaximum(), input, call.limits(), call.access(), workspace, ModuleRun.Guest.TOOL));
+    }
+
+    /**
+     * Runs the module as a call under {@code request}'s grant would run (workspace access narrowed to the declared
+     * one, limits capped, the memory limit enforced by the module's rewritten maximum), with {@code stdin} as it is
+     * and the guest's arguments and environment, and hands back how it ended, uninterpreted: what {@code boxagnts
+     * tool run} shows a tool author. On the calling thread, outside the cap on concurrent calls.
+     */
+    ModuleRun.Outcome runModule(ToolRequest request, byte[] stdin, ModuleRun.Guest guest) throws ToolException {
+        Call call = call(request);
+        return ModuleRun.run(runtime, engine(call.limits().timeout()), spec.name(), call.module().source(),
+                call.module().memoryMaximum(), stdin, call.limits(), call.access(), runtime.workspace(), guest);
+    }
+
+    /** What a call makes of a run: its result, or the error the call ends with. */
+    ToolResult interpret(ModuleRun.Outcome outcome) throws ToolException {
         try {
-            exports = context.eval(call.module().source()).newInstance().getMember("exports");
-            exports.getMember("_start").executeVoid();
-        } catch (PolyglotException e) {
-            if (e.isExit()) {
-                exitCode = e.getExitStatus();
-            } else if (stop.get() == null && e.isGuestException() && memoryExhausted(exports, call.module())) {
-                throw new ToolException(ToolError.Kind.MEMORY_LIMIT, spec.name() + " used all the memory it may ("
-                        + (limits.maxMemoryBytes() >> 20) + " MiB) and then failed: " + e.getMessage());
-            } else {
-                throw failure(e, stop.get(), err, limits);
-            }
-        } catch (IllegalStateException e) {
-            // the context was closed under us by the watchdog
-            throw failure(null, stop.get(), err, limits);
-        } finally {
-            watchdog.cancel(false);
-            interruptWatch.cancel(false);
-            running.set(null);
-            closeQuietly(context);
-        }
-        Duration duration = Duration.ofNanos(System.nanoTime() - started);
-        if (out.overflowed() || stop.get() == Stop.OUTPUT) {
-            throw outputTooLarge(limits);
-        }
-        try {
-            return result(exitCode, out.text(), err.text(), duration);
+            return result(outcome.exitCode(), outcome.stdout(), outcome.stderr(), outcome.duration());
         } catch (ToolException e) {
-            if (files != null && files.firstDenial().isPresent()) {
+            if (outcome.denial().isPresent()) {
                 // The tool failed after the sandbox refused it something: that refusal is the reason to report, on
                 // its own. What the tool says then is a guess from an error code (a link refused by GraalWasm's WASI
                 // reads to the tool as "no such file"), which only confuses.
                 LOG.debug("tool {} failed after a refusal: {}", spec.name(), e.error().message());
-                throw new ToolException(new ToolError(ToolError.Kind.PERMISSION_DENIED, files.firstDenial().get()), e);
+                throw new ToolException(new ToolError(ToolError.Kind.PERMISSION_DENIED, outcome.denial().get()), e);
             }
             throw e;
         }
-    }
-
-    /**
-     * Whether the module's memory stands at (within 10% of) its declared maximum when it trapped: it grew until
-     * refused, as an allocator does before it aborts.
-     */
-    private static boolean memoryExhausted(Value exports, Module module) {
-        long declaredMemory = module.memoryMaximum();
-        try {
-            if (declaredMemory <= 0 || exports == null || !exports.hasMember("memory")) {
-                return false;
-            }
-            Value memory = exports.getMember("memory");
-            return memory.hasBufferElements() && memory.getBufferSize() * 10 >= declaredMemory * 9;
-        } catch (PolyglotException | UnsupportedOperationException | IllegalStateException e) {
-            return false;
-        }
-    }
-
-    private Context context(Engine engine, byte[] input, LimitedOutput out, LimitedOutput err,
-            WorkspaceFileSystem files) {
-        Context.Builder builder = Context.newBuilder("wasm")
-                .engine(engine)
-                .option("wasm.Builtins", "wasi_snapshot_preview1")
-                .in(new ByteArrayInputStream(input))
-                .out(out)
-                .err(err)
-                .allowEnvironmentAccess(EnvironmentAccess.NONE)
-                .allowCreateThread(false)
-                .allowNativeAccess(false)
-                .allowCreateProcess(false);
-        if (files == null) {
-            builder.allowIO(IOAccess.NONE);
-        } else {
-            builder.option("wasm.WasiMapDirs", "/::" + files.root())
-                    .allowIO(IOAccess.newBuilder().fileSystem(files).build());
-        }
-        return builder.build();
-    }
-
-    /** Ends a running call from another thread; the first reason wins. */
-    private void cancel(AtomicReference<Context> running, AtomicReference<Stop> stop, Stop reason) {
-        if (stop.compareAndSet(null, reason)) {
-            Context context = running.get();
-            if (context != null) {
-                runtime.watchdog().execute(() -> closeQuietly(context, true));
-            }
-        }
-    }
-
-    private ToolException failure(PolyglotException e, Stop stop, LimitedOutput err, ToolLimits limits) {
-        if (stop == Stop.TIMEOUT) {
-            return new ToolException(ToolError.Kind.TIMEOUT, spec.name() + " did not finish within its limit of "
-                    + limits.timeout().toMillis() + " ms and was stopped");
-        }
-        if (stop == Stop.OUTPUT) {
-            return outputTooLarge(limits);
-        }
-        if (stop == Stop.CANCELLED) {
-            return new ToolException(ToolError.Kind.UNAVAILABLE, spec.name() + " was stopped: the call was cancelled");
-        }
-        if (e == null) {
-            return new ToolException(ToolError.Kind.INTERNAL, spec.name() + " was stopped");
-        }
-        String message = String.valueOf(e.getMessage());
-        if (e.isResourceExhausted() || message.contains("call stack exhausted")) {
-            return new ToolException(ToolError.Kind.MEMORY_LIMIT, spec.name() + " exhausted a resource: " + message);
-        }
-        if (message.contains("memory") && (message.contains("limit") || message.contains("allocate"))) {
-            return new ToolException(ToolError.Kind.MEMORY_LIMIT, spec.name() + " ran out of memory ("
-                    + (limits.maxMemoryBytes() >> 20) + " MiB limit): " + message);
-        }
-        if (e.isGuestException()) {
-            String detail = err.text().isBlank() ? "" : "; stderr: " + tail(err.text());
-            return new ToolException(ToolError.Kind.MODULE_TRAP, spec.name() + " trapped: " + message + detail);
-        }
-        LOG.error("tool {} failed inside the runtime", spec.name(), e);
-        return new ToolException(ToolError.Kind.INTERNAL, spec.name() + " failed inside the runtime: " + message);
-    }
-
-    private ToolException outputTooLarge(ToolLimits limits) {
-        return new ToolException(ToolError.Kind.OUTPUT_TOO_LARGE, spec.name() + " wrote more than its output limit of "
-                + limits.maxOutputBytes() + " bytes");
     }
 
     /** Exit 0 and one JSON object: the result. Otherwise the tool's own error envelope, or what it left behind. */
@@ -326,7 +202,7 @@ final class WasmTool implements Tool {
         if (exitCode == 0) {
             if (json == null) {
                 throw new ToolException(ToolError.Kind.BAD_OUTPUT, spec.name()
-                        + " succeeded but its output is not one JSON object: " + tail(stdout));
+                        + " succeeded but its output is not one JSON object: " + ModuleRun.tail(stdout));
             }
             return new ToolResult(json.toString(), duration);
         }
@@ -338,7 +214,7 @@ final class WasmTool implements Tool {
                     : ToolError.Kind.TOOL_FAILED, message);
         }
         throw new ToolException(ToolError.Kind.TOOL_FAILED, spec.name() + " exited with code " + exitCode
-                + (stderr.isBlank() ? "" : ": " + tail(stderr)));
+                + (stderr.isBlank() ? "" : ": " + ModuleRun.tail(stderr)));
     }
 
     private static JsonObject jsonObject(String text) {
@@ -347,23 +223,6 @@ final class WasmTool implements Tool {
             return element.isJsonObject() ? element.getAsJsonObject() : null;
         } catch (RuntimeException e) {
             return null;
-        }
-    }
-
-    private static String tail(String text) {
-        String trimmed = text.strip();
-        return trimmed.length() <= 500 ? trimmed : "..." + trimmed.substring(trimmed.length() - 500);
-    }
-
-    private static void closeQuietly(Context context) {
-        closeQuietly(context, false);
-    }
-
-    private static void closeQuietly(Context context, boolean cancel) {
-        try {
-            context.close(cancel);
-        } catch (PolyglotException | IllegalStateException e) {
-            // proc_exit surfaces again on close, and a cancelled context reports its cancellation: both expected
         }
     }
 }

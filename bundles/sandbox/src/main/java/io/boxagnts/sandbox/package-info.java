@@ -6,6 +6,9 @@
  * (decision 0011), and {@link io.boxagnts.sandbox.WorkspaceFileSystem} is all a tool module sees of the host.
  * {@link io.boxagnts.sandbox.WarmUp} runs the tools' declared warm-up inputs on a scratch workspace after start, giving
  * way to real calls, so that the engine has compiled them before the first one (decision 0019).
+ * {@link io.boxagnts.sandbox.ModuleRun} is one run of a module in the sandbox, for a tool call and for
+ * {@link io.boxagnts.sandbox.ToolRun}, the {@code boxagnts tool run} command (a plain main on a flat class path, no
+ * framework), so a tool author tries a tool in exactly the runtime's sandbox (decision 0023).
  * Nothing here is exported.
  */
 package io.boxagnts.sandbox;
