@@ -14,7 +14,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${1:-$HERE/target/tools}"
 case "$OUT" in /*) ;; *) OUT="$PWD/$OUT" ;; esac
-TOOLS="read_file write_file edit_file glob grep list_dir"
+TOOLS="read_file write_file edit_file glob grep list_dir web_fetch"
 
 # Everything the build needs from Debian, in one place.
 APT_TOOLCHAIN="rustc cargo libstd-rust-dev-wasm32 lld-14"

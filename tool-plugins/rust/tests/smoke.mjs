@@ -10,6 +10,7 @@ import { runTool, memoryLimits } from './wasi-run.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = path.resolve(process.argv[2] ?? path.join(here, '..', 'target', 'tools'));
 const TOOLS = ['read_file', 'write_file', 'edit_file', 'glob', 'grep', 'list_dir'];
+// web_fetch is not here: it imports boxagnts.web_fetch, which only the BoxAgnts sandbox provides (WebFetchIT).
 
 const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'boxagnts-smoke-'));
 const put = (p, c) => { fs.mkdirSync(path.dirname(path.join(ws, p)), { recursive: true }); fs.writeFileSync(path.join(ws, p), c); };

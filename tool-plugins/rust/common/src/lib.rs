@@ -478,6 +478,11 @@ where
             (e.to_json(), 1)
         }
     };
+    exit_with(&out, code)
+}
+
+/// Writes the tool's output (one JSON object and a newline) to stdout and exits with `code`.
+pub fn exit_with(out: &str, code: i32) -> ! {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
     let _ = lock.write_all(out.as_bytes());

@@ -5,6 +5,7 @@ import com.google.gson.JsonParser;
 import io.boxagnts.api.audit.AdminAction;
 import io.boxagnts.api.audit.AuditLog;
 import io.boxagnts.api.audit.AuditQuery;
+import io.boxagnts.api.audit.WebAccess;
 import io.boxagnts.api.runtime.RuntimeProperties;
 import io.boxagnts.api.tool.ToolCallListener;
 import io.boxagnts.api.tool.ToolCallRecord;
@@ -121,6 +122,30 @@ public final class AuditService implements AuditLog, ToolCallListener {
         JsonObject details = new JsonObject();
         new TreeMap<>(action.details()).forEach((key, value) -> details.addProperty(key, preview(value, MAX_MESSAGE_CHARS)));
         fields.add("details", details);
+        append(fields);
+    }
+
+    @Override
+    public void record(WebAccess access) {
+        JsonObject fields = new JsonObject();
+        fields.addProperty("type", AuditQuery.WEB_FETCH);
+        fields.addProperty("tool", access.tool());
+        fields.addProperty("callId", access.callId());
+        fields.addProperty("caller", access.caller());
+        fields.addProperty("url", preview(access.url(), MAX_MESSAGE_CHARS));
+        fields.addProperty("outcome", access.outcome());
+        if (access.status() > 0) {
+            fields.addProperty("status", access.status());
+        }
+        if (!access.address().isEmpty()) {
+            fields.addProperty("address", access.address());
+        }
+        fields.addProperty("bytes", access.bytes());
+        if (!access.detail().isEmpty()) {
+            fields.addProperty("detail", preview(access.detail(), MAX_MESSAGE_CHARS));
+        }
+        fields.addProperty("startedAt", access.startedAt().toString());
+        fields.addProperty("durationMs", access.duration().toMillis());
         append(fields);
     }
 

@@ -6,6 +6,7 @@ import io.boxagnts.api.sandbox.Sandbox;
 import io.boxagnts.api.tool.RefusedTool;
 import io.boxagnts.api.tool.ToolLimits;
 import io.boxagnts.api.tool.ToolRefusals;
+import io.boxagnts.api.web.WebFetcher;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,6 +25,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -74,6 +78,11 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
     private final WorkspaceRoot workspace;
     private final ToolLimits caps;
 
+    /** The web policy's fetcher, for tools that declare the web fetch import; calls without one are told so. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile WebFetcher webFetcher;
+
     @Activate
     public GraalWasmSandbox(BundleContext context, Config config, @Reference LoggerFactory osgiLog) throws IOException {
         this.context = context;
@@ -87,7 +96,8 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
         this.threads = new ToolThreads(config.maxConcurrentCalls());
         this.caps = new ToolLimits(Duration.ofMillis(config.maxTimeoutMs()), config.maxMemoryMb() << 20,
                 config.maxOutputKb() << 10);
-        SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace, threads, watchdog, caps);
+        SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace, threads, watchdog, caps,
+                new RealCalls(), () -> webFetcher);
         File data = context.getDataFile("warmup");
         this.warmUp = new WarmUp(holder.future(), runtime.realCalls(), data == null ? null : data.toPath());
         this.extender = new ToolExtender(context, runtime, new ToolDescriptor.Caps(

@@ -12,8 +12,13 @@ final class ModuleCheck {
 
     static final long PAGE = 65536;
 
-    /** What was found; {@code maxMemoryBytes} is -1 when the module has no memory at all. */
-    record Facts(long maxMemoryBytes, boolean exportsStart) {}
+    /**
+     * What was found; {@code maxMemoryBytes} is -1 when the module has no memory at all; {@code imports} names each
+     * import as {@code module.name}.
+     */
+    record Facts(long maxMemoryBytes, boolean exportsStart, java.util.List<String> imports) {}
+
+    private final java.util.List<String> imports = new java.util.ArrayList<>();
 
     private final byte[] bytes;
     private int pos;
@@ -42,6 +47,15 @@ final class ModuleCheck {
                     + " MiB, above the limit of " + memoryLimit / (1024 * 1024) + " MiB");
         }
         return Optional.empty();
+    }
+
+    /** What the module imports, each as {@code module.name}; empty when it cannot be read. */
+    static java.util.List<String> imports(byte[] module) {
+        try {
+            return new ModuleCheck(module).read().imports();
+        } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+            return java.util.List.of();
+        }
     }
 
     /** The most linear memory the module declares it may use, in bytes; -1 when unknown or unbounded. */
@@ -146,15 +160,14 @@ final class ModuleCheck {
             }
             pos = end;
         }
-        return new Facts(maxMemory, start);
+        return new Facts(maxMemory, start, java.util.List.copyOf(imports));
     }
 
     private long importedMemoryMaximum() {
         long max = -1;
         long count = unsigned();
         for (long i = 0; i < count; i++) {
-            skipName();
-            skipName();
+            imports.add(name() + "." + name());
             int kind = bytes[pos++] & 0xff;
             switch (kind) {
                 case 0 -> unsigned(); // function: type index
@@ -200,9 +213,11 @@ final class ModuleCheck {
         return found;
     }
 
-    private void skipName() {
+    private String name() {
         int length = (int) unsigned();
+        String name = new String(bytes, pos, length, java.nio.charset.StandardCharsets.UTF_8);
         pos += length;
+        return name;
     }
 
     private long unsigned() {

@@ -68,6 +68,13 @@ final class ModuleRun {
     static Outcome run(SandboxRuntime runtime, Engine engine, String name, Source module, long memoryMaximum,
             byte[] input, ToolLimits limits, WorkspaceAccess access, WorkspaceRoot workspace, Guest guest)
             throws ToolException {
+        return run(runtime, engine, name, module, memoryMaximum, input, limits, access, workspace, guest, null);
+    }
+
+    /** @param web the web fetch import for a module that declares it ({@link WebFetchImport}); null: none */
+    static Outcome run(SandboxRuntime runtime, Engine engine, String name, Source module, long memoryMaximum,
+            byte[] input, ToolLimits limits, WorkspaceAccess access, WorkspaceRoot workspace, Guest guest,
+            WebFetchImport web) throws ToolException {
         AtomicReference<Stop> stop = new AtomicReference<>();
         AtomicReference<Context> running = new AtomicReference<>();
         LimitedOutput out = new LimitedOutput(limits.maxOutputBytes(), () -> cancel(runtime, running, stop,
@@ -91,7 +98,11 @@ final class ModuleRun {
         int exitCode = 0;
         Value exports = null;
         try {
-            exports = context.eval(module).newInstance().getMember("exports");
+            Value parsed = context.eval(module);
+            exports = (web == null ? parsed.newInstance() : parsed.newInstance(web.imports())).getMember("exports");
+            if (web != null) {
+                web.memory(exports.getMember("memory"));
+            }
             exports.getMember("_start").executeVoid();
         } catch (PolyglotException e) {
             if (e.isExit()) {

@@ -1,21 +1,29 @@
 package io.boxagnts.sandbox;
 
 import io.boxagnts.api.tool.ToolLimits;
+import io.boxagnts.api.web.WebFetcher;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 import org.graalvm.polyglot.Engine;
 
 /**
  * What every WASM tool of the runtime shares: the engine (once built), the open workspace, the threads calls run on
  * (as many as calls may run at once), the watchdog thread that ends calls at their time limit, the caps no call's
- * limits may exceed, and the record of calls in flight that background work gives way to.
+ * limits may exceed, the record of calls in flight that background work gives way to, and the web fetcher as it
+ * is now (null when none is active) for tools that may import it.
  */
 record SandboxRuntime(CompletableFuture<Engine> engine, WorkspaceRoot workspace, ToolThreads calls,
-        ScheduledExecutorService watchdog, ToolLimits caps, RealCalls realCalls) {
+        ScheduledExecutorService watchdog, ToolLimits caps, RealCalls realCalls, Supplier<WebFetcher> web) {
 
     SandboxRuntime(CompletableFuture<Engine> engine, WorkspaceRoot workspace, ToolThreads calls,
             ScheduledExecutorService watchdog, ToolLimits caps) {
-        this(engine, workspace, calls, watchdog, caps, new RealCalls());
+        this(engine, workspace, calls, watchdog, caps, new RealCalls(), () -> null);
+    }
+
+    SandboxRuntime(CompletableFuture<Engine> engine, WorkspaceRoot workspace, ToolThreads calls,
+            ScheduledExecutorService watchdog, ToolLimits caps, RealCalls realCalls) {
+        this(engine, workspace, calls, watchdog, caps, realCalls, () -> null);
     }
 
     /** The limits a call runs under: those it was granted, cut to the caps. */

@@ -21,8 +21,10 @@ import java.util.Locale;
  * @param module path of the WASM module inside the bundle
  * @param warmup inputs (JSON objects) to run on a scratch workspace after start, so that the engine compiles the
  *     tool's code before the user's first call ({@link WarmUp}); empty: the tool is not warmed up
+ * @param webFetch whether the tool may import {@code boxagnts.web_fetch} ({@code "permissions": {"network": "fetch"}}):
+ *     what it may fetch is then the web policy's decision ({@link WebFetchImport})
  */
-record ToolDescriptor(ToolSpec spec, String module, List<String> warmup) {
+record ToolDescriptor(ToolSpec spec, String module, List<String> warmup, boolean webFetch) {
 
     /** More would only delay the other tools' warm-up; a few inputs reach the hot code of any tool. */
     static final int MAX_WARMUP_INPUTS = 8;
@@ -55,7 +57,7 @@ record ToolDescriptor(ToolSpec spec, String module, List<String> warmup) {
         ToolSpec.Compact compact = compact(root);
         try {
             return new ToolDescriptor(new ToolSpec(name, description, schema.toString(), new ToolPermissions(access),
-                    limits, version, compact), module, warmup(root));
+                    limits, version, compact), module, warmup(root), network(root));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid descriptor: " + e.getMessage());
         }
@@ -93,6 +95,21 @@ record ToolDescriptor(ToolSpec spec, String module, List<String> warmup) {
             inputs.add(input.toString());
         }
         return List.copyOf(inputs);
+    }
+
+    /** {@code permissions.network}: {@code none} (the default) or {@code fetch}. */
+    private static boolean network(JsonObject root) {
+        JsonObject permissions = root.getAsJsonObject("permissions");
+        if (permissions == null || !permissions.has("network")) {
+            return false;
+        }
+        String value = permissions.get("network").getAsString().toLowerCase(Locale.ROOT);
+        return switch (value) {
+            case "none" -> false;
+            case "fetch" -> true;
+            default -> throw new IllegalArgumentException(
+                    "permissions.network must be none or fetch, not '" + value + "'");
+        };
     }
 
     private static WorkspaceAccess access(JsonObject root) {

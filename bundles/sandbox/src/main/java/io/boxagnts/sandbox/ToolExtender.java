@@ -77,7 +77,8 @@ final class ToolExtender implements BundleTrackerCustomizer<ToolExtender.Registe
             ModuleCheck.problem(module, descriptor.spec().limits().maxMemoryBytes()).ifPresent(problem -> {
                 throw new IllegalArgumentException("module " + descriptor.module() + ": " + problem);
             });
-            WasmTool tool = new WasmTool(descriptor.spec(), module, runtime);
+            checkImports(descriptor, module);
+            WasmTool tool = new WasmTool(descriptor.spec(), module, runtime, descriptor.webFetch());
             Dictionary<String, Object> properties = new Hashtable<>();
             properties.put(ToolHeaders.NAME, descriptor.spec().name());
             ServiceRegistration<Tool> registration = bundle.getBundleContext().registerService(Tool.class, tool,
@@ -120,6 +121,25 @@ final class ToolExtender implements BundleTrackerCustomizer<ToolExtender.Registe
         List<RefusedTool> list = new ArrayList<>(refused.values());
         list.sort(Comparator.comparing(RefusedTool::bundle));
         return List.copyOf(list);
+    }
+
+    /** A module imports WASI and, if its descriptor says so, the web fetch; nothing else exists to link it to. */
+    private static void checkImports(ToolDescriptor descriptor, byte[] module) {
+        String webFetch = WebFetchImport.MODULE + "." + WebFetchImport.NAME;
+        for (String imported : ModuleCheck.imports(module)) {
+            if (imported.startsWith("wasi_snapshot_preview1.")) {
+                continue;
+            }
+            if (imported.equals(webFetch)) {
+                if (descriptor.webFetch()) {
+                    continue;
+                }
+                throw new IllegalArgumentException("module " + descriptor.module() + " imports " + webFetch
+                        + " but the descriptor does not declare \"permissions\": {\"network\": \"fetch\"}");
+            }
+            throw new IllegalArgumentException("module " + descriptor.module() + " imports " + imported
+                    + ", which the sandbox does not provide (only wasi_snapshot_preview1 and " + webFetch + ")");
+        }
     }
 
     private static byte[] readEntry(Bundle bundle, String path, long limit) throws IOException {

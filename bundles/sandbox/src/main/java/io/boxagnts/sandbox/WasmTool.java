@@ -44,6 +44,7 @@ final class WasmTool implements Tool {
     private final Module declared;
     private final Map<Long, Module> variants = new ConcurrentHashMap<>();
     private final SandboxRuntime runtime;
+    private final boolean webFetch;
 
     /** A module to run and the most linear memory it may grow to (-1 when unknown). */
     private record Module(Source source, long memoryMaximum) {}
@@ -52,6 +53,12 @@ final class WasmTool implements Tool {
     private record Call(Module module, ToolLimits limits, WorkspaceAccess access) {}
 
     WasmTool(ToolSpec spec, byte[] module, SandboxRuntime runtime) {
+        this(spec, module, runtime, false);
+    }
+
+    /** @param webFetch whether the module may import {@code boxagnts.web_fetch} (its descriptor declares it) */
+    WasmTool(ToolSpec spec, byte[] module, SandboxRuntime runtime, boolean webFetch) {
+        this.webFetch = webFetch;
         this.spec = spec;
         this.runtime = runtime;
         this.module = module;
@@ -105,7 +112,7 @@ final class WasmTool implements Tool {
         runtime.realCalls().started();
         try {
             return runtime.calls().run(spec.name(), timeout, () -> run(engine(timeout), input, call,
-                    runtime.workspace()));
+                    runtime.workspace(), request));
         } catch (ToolException e) {
             log(request, e.error());
             throw e;
@@ -121,7 +128,7 @@ final class WasmTool implements Tool {
      */
     ToolResult warm(String input, WorkspaceRoot scratch) throws ToolException {
         return run(engine(spec.limits().timeout()), checkedInput(input), new Call(declared,
-                runtime.capped(spec.limits()), spec.permissions().workspace()), scratch);
+                runtime.capped(spec.limits()), spec.permissions().workspace()), scratch, null);
     }
 
     /** Sandbox violations are the operator's business; a tool's own failures (bad input, no such file) are not. */
@@ -163,9 +170,15 @@ final class WasmTool implements Tool {
         }
     }
 
-    private ToolResult run(Engine engine, byte[] input, Call call, WorkspaceRoot workspace) throws ToolException {
+    /** @param request the call, for the web fetch import's log; null for a warm-up run (which may not fetch) */
+    private ToolResult run(Engine engine, byte[] input, Call call, WorkspaceRoot workspace, ToolRequest request)
+            throws ToolException {
+        WebFetchImport web = !webFetch ? null : new WebFetchImport(request == null ? () -> null : runtime.web(),
+                spec.name(), request == null ? "warm-up" : request.callId(),
+                request == null ? "" : request.origin().caller(), System.nanoTime() + call.limits().timeout().toNanos());
         return interpret(ModuleRun.run(runtime, engine, spec.name(), call.module().source(),
-                call.module().memoryMaximum(), input, call.limits(), call.access(), workspace, ModuleRun.Guest.TOOL));
+                call.module().memoryMaximum(), input, call.limits(), call.access(), workspace, ModuleRun.Guest.TOOL,
+                web));
     }
 
     /**
@@ -210,8 +223,11 @@ final class WasmTool implements Tool {
             JsonObject error = json.getAsJsonObject("error");
             String kind = error.has("kind") ? error.get("kind").getAsString() : "failed";
             String message = error.has("message") ? error.get("message").getAsString() : "failed";
-            throw new ToolException("invalid_input".equals(kind) ? ToolError.Kind.INVALID_INPUT
-                    : ToolError.Kind.TOOL_FAILED, message);
+            throw new ToolException(switch (kind) {
+                case "invalid_input" -> ToolError.Kind.INVALID_INPUT;
+                case "permission_denied" -> ToolError.Kind.PERMISSION_DENIED;
+                default -> ToolError.Kind.TOOL_FAILED;
+            }, message);
         }
         throw new ToolException(ToolError.Kind.TOOL_FAILED, spec.name() + " exited with code " + exitCode
                 + (stderr.isBlank() ? "" : ": " + ModuleRun.tail(stderr)));

@@ -26,6 +26,14 @@ class ModuleCheckTest {
     }
 
     @Test
+    void theImportsAreNamedForTheExtender() throws Exception {
+        assertTrue(ModuleCheck.imports(WasmToolTest.module("echo")).stream()
+                .allMatch(name -> name.startsWith("wasi_snapshot_preview1.")));
+        assertTrue(ModuleCheck.imports(WasmToolTest.module("echo")).contains("wasi_snapshot_preview1.fd_write"));
+        assertEquals(java.util.List.of(), ModuleCheck.imports("hello".getBytes()));
+    }
+
+    @Test
     void garbageIsNotAModule() {
         assertTrue(ModuleCheck.problem("hello".getBytes(), MIB).orElseThrow().startsWith("not a valid WASM module"));
         byte[] truncated = {0, 'a', 's', 'm', 1, 0, 0, 0, 5, 100};

@@ -13,6 +13,9 @@ public interface AuditLog {
     /** Appends an administrative action; never throws (a log that cannot be written says so in the runtime log). */
     void record(AdminAction action);
 
+    /** Appends a tool's attempt to reach the web (record type {@code web_fetch}, since 1.2); never throws. */
+    void record(WebAccess access);
+
     /**
      * The records that match, oldest first: the newest {@link AuditQuery#limit()} of them.
      *

@@ -8,7 +8,7 @@ import java.time.format.DateTimeParseException;
  *
  * @param since only records at or after this time; null for all
  * @param tool only calls of this tool (and actions on it); null for all
- * @param type only records of this type ({@code tool_call} or {@code admin}); null for all
+ * @param type only records of this type ({@code tool_call}, {@code admin} or {@code web_fetch}); null for all
  * @param limit at most this many, the newest ones
  */
 public record AuditQuery(Instant since, String tool, String type, int limit) {
@@ -19,13 +19,15 @@ public record AuditQuery(Instant since, String tool, String type, int limit) {
     /** The record types. */
     public static final String TOOL_CALL = "tool_call";
     public static final String ADMIN = "admin";
+    public static final String WEB_FETCH = "web_fetch";
 
     public AuditQuery {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be 1-" + MAX_LIMIT + ", not " + limit);
         }
-        if (type != null && !type.equals(TOOL_CALL) && !type.equals(ADMIN)) {
-            throw new IllegalArgumentException("type must be " + TOOL_CALL + " or " + ADMIN + ", not '" + type + "'");
+        if (type != null && !type.equals(TOOL_CALL) && !type.equals(ADMIN) && !type.equals(WEB_FETCH)) {
+            throw new IllegalArgumentException("type must be " + TOOL_CALL + ", " + ADMIN + " or " + WEB_FETCH
+                    + ", not '" + type + "'");
         }
     }
 

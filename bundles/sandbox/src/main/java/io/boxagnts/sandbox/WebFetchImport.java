@@ -1,0 +1,167 @@
+package io.boxagnts.sandbox;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.boxagnts.api.web.WebFetchException;
+import io.boxagnts.api.web.WebFetchRequest;
+import io.boxagnts.api.web.WebFetcher;
+import io.boxagnts.api.web.WebPage;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.function.Supplier;
+import org.graalvm.polyglot.PolyglotException;
+import org.graalvm.polyglot.Value;
+import org.graalvm.polyglot.proxy.ProxyExecutable;
+
+/**
+ * The one host function a tool may import besides WASI, {@code boxagnts.web_fetch}, for a tool whose descriptor
+ * declares {@code "network": "fetch"} (decision 0024):
+ * {@code web_fetch(request_ptr, request_len, out_ptr, out_capacity) -> i32}. The request is a JSON object
+ * {@code {"url": "...", "max_bytes": N}}; the answer, written at {@code out_ptr}, is
+ * {@code {"status", "content_type", "truncated", "url", "text"}} or {@code {"error": {"kind", "message"}}} with kind
+ * {@code permission_denied}, {@code invalid_input} or {@code failed}. The function returns the answer's length, or
+ * minus the length when it does not fit in {@code out_capacity} (the answer is then kept, and the same request again
+ * with a buffer that large gets it without a second fetch), or -1 for arguments outside the module's memory.
+ * What may be fetched is the {@link WebFetcher}'s decision; this class only carries the call across.
+ */
+final class WebFetchImport implements ProxyExecutable {
+
+    static final String MODULE = "boxagnts";
+    static final String NAME = "web_fetch";
+    /** Time kept back from the call's limit, so that a fetch ends before the sandbox stops the call. */
+    private static final Duration MARGIN = Duration.ofMillis(250);
+    private static final int MAX_REQUEST_BYTES = 64 << 10;
+
+    private final Supplier<WebFetcher> fetcher;
+    private final String tool;
+    private final String callId;
+    private final String caller;
+    private final long deadlineNanos;
+    private Value memory;
+    private byte[] pendingRequest;
+    private byte[] pendingAnswer;
+
+    WebFetchImport(Supplier<WebFetcher> fetcher, String tool, String callId, String caller, long deadlineNanos) {
+        this.fetcher = fetcher;
+        this.tool = tool;
+        this.callId = callId;
+        this.caller = caller;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /** The import object for {@code newInstance}: {@code {"boxagnts": {"web_fetch": this}}}. */
+    Object imports() {
+        return org.graalvm.polyglot.proxy.ProxyObject.fromMap(java.util.Map.of(MODULE,
+                org.graalvm.polyglot.proxy.ProxyObject.fromMap(java.util.Map.of(NAME, this))));
+    }
+
+    /** The instance's exported memory, once it exists: where requests are read and answers written. */
+    void memory(Value exportedMemory) {
+        this.memory = exportedMemory;
+    }
+
+    @Override
+    public Object execute(Value... arguments) {
+        if (arguments.length != 4 || memory == null || !memory.hasBufferElements()) {
+            return -1;
+        }
+        try {
+            long requestAt = Integer.toUnsignedLong(arguments[0].asInt());
+            int requestLength = arguments[1].asInt();
+            long outAt = Integer.toUnsignedLong(arguments[2].asInt());
+            int outCapacity = arguments[3].asInt();
+            if (requestLength < 0 || requestLength > MAX_REQUEST_BYTES || outCapacity < 0) {
+                return -1;
+            }
+            byte[] request = new byte[requestLength];
+            memory.readBuffer(requestAt, request, 0, requestLength);
+            byte[] answer = pendingAnswer != null && Arrays.equals(request, pendingRequest) ? pendingAnswer
+                    : answer(request);
+            if (answer.length > outCapacity) {
+                pendingRequest = request;
+                pendingAnswer = answer;
+                return -answer.length;
+            }
+            pendingRequest = null;
+            pendingAnswer = null;
+            write(outAt, answer);
+            return answer.length;
+        } catch (IndexOutOfBoundsException | ClassCastException | UnsupportedOperationException
+                | PolyglotException e) {
+            return -1;
+        }
+    }
+
+    private void write(long at, byte[] bytes) {
+        int i = 0;
+        for (; i + 8 <= bytes.length; i += 8) {
+            long word = 0;
+            for (int b = 7; b >= 0; b--) {
+                word = (word << 8) | (bytes[i + b] & 0xffL);
+            }
+            memory.writeBufferLong(ByteOrder.LITTLE_ENDIAN, at + i, word);
+        }
+        for (; i < bytes.length; i++) {
+            memory.writeBufferByte(at + i, bytes[i]);
+        }
+    }
+
+    private byte[] answer(byte[] request) {
+        JsonObject answer;
+        try {
+            answer = page(request);
+        } catch (WebFetchException e) {
+            answer = error(switch (e.kind()) {
+                case DISABLED, REFUSED -> "permission_denied";
+                case INVALID_URL -> "invalid_input";
+                default -> "failed";
+            }, e.getMessage());
+        }
+        return answer.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private JsonObject page(byte[] request) throws WebFetchException {
+        JsonObject json;
+        try {
+            JsonElement element = JsonParser.parseString(new String(request, StandardCharsets.UTF_8));
+            json = element.getAsJsonObject();
+        } catch (RuntimeException e) {
+            return error("invalid_input", "the request to the host is not a JSON object");
+        }
+        if (!json.has("url") || !json.get("url").isJsonPrimitive()) {
+            return error("invalid_input", "the request to the host has no url");
+        }
+        long maxBytes = json.has("max_bytes") && json.get("max_bytes").isJsonPrimitive()
+                ? Math.max(0, json.get("max_bytes").getAsLong()) : 0;
+        WebFetcher web = fetcher.get();
+        if (web == null) {
+            return error("failed", "web fetching is not available in this runtime (the io.boxagnts.webfetch bundle "
+                    + "is not active)");
+        }
+        Duration left = Duration.ofNanos(deadlineNanos - System.nanoTime()).minus(MARGIN);
+        if (left.isNegative() || left.isZero()) {
+            return error("failed", "no time is left in this call to fetch anything");
+        }
+        WebPage page = web.fetch(new WebFetchRequest(json.get("url").getAsString(), maxBytes, left, tool, callId,
+                caller));
+        JsonObject answer = new JsonObject();
+        answer.addProperty("status", page.status());
+        answer.addProperty("content_type", page.contentType());
+        answer.addProperty("truncated", page.truncated());
+        answer.addProperty("url", page.url());
+        answer.addProperty("text", page.text());
+        return answer;
+    }
+
+    private static JsonObject error(String kind, String message) {
+        JsonObject error = new JsonObject();
+        error.addProperty("kind", kind);
+        error.addProperty("message", message);
+        JsonObject answer = new JsonObject();
+        answer.add("error", error);
+        return answer;
+    }
+}
