@@ -124,7 +124,7 @@ final class ToolExtender implements BundleTrackerCustomizer<ToolExtender.Registe
     }
 
     /** A module imports WASI and, if its descriptor says so, the web fetch; nothing else exists to link it to. */
-    private static void checkImports(ToolDescriptor descriptor, byte[] module) {
+    static void checkImports(ToolDescriptor descriptor, byte[] module) {
         String webFetch = WebFetchImport.MODULE + "." + WebFetchImport.NAME;
         for (String imported : ModuleCheck.imports(module)) {
             if (imported.startsWith("wasi_snapshot_preview1.")) {

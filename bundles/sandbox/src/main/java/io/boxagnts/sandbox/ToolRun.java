@@ -345,10 +345,12 @@ public final class ToolRun {
             ModuleCheck.problem(module, spec.limits().maxMemoryBytes()).ifPresent(problem -> {
                 throw new IllegalArgumentException("module " + descriptor.module() + ": " + problem);
             });
+            ToolExtender.checkImports(descriptor, module);
             WorkspaceAccess access = options.dir() == null ? WorkspaceAccess.NONE
                     : options.grant() != null ? options.grant() : spec.permissions().workspace();
             ToolGrant grant = new ToolGrant(new ToolPermissions(access), limits(options, spec.limits()));
-            return new Loaded(new WasmTool(spec, module, runtime), grant, true);
+            // A web_fetch-style tool links, and is told that this runtime has no web fetcher.
+            return new Loaded(new WasmTool(spec, module, runtime, descriptor.webFetch()), grant, true);
         }
     }
 

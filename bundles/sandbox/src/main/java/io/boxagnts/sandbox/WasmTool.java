@@ -173,12 +173,19 @@ final class WasmTool implements Tool {
     /** @param request the call, for the web fetch import's log; null for a warm-up run (which may not fetch) */
     private ToolResult run(Engine engine, byte[] input, Call call, WorkspaceRoot workspace, ToolRequest request)
             throws ToolException {
-        WebFetchImport web = !webFetch ? null : new WebFetchImport(request == null ? () -> null : runtime.web(),
-                spec.name(), request == null ? "warm-up" : request.callId(),
-                request == null ? "" : request.origin().caller(), System.nanoTime() + call.limits().timeout().toNanos());
         return interpret(ModuleRun.run(runtime, engine, spec.name(), call.module().source(),
                 call.module().memoryMaximum(), input, call.limits(), call.access(), workspace, ModuleRun.Guest.TOOL,
-                web));
+                webImport(request, call.limits())));
+    }
+
+    /** The web fetch import of one run, for a tool that declares it; null for any other tool. */
+    private WebFetchImport webImport(ToolRequest request, ToolLimits limits) {
+        if (!webFetch) {
+            return null;
+        }
+        return new WebFetchImport(request == null ? () -> null : runtime.web(), spec.name(),
+                request == null ? "warm-up" : request.callId(), request == null ? "" : request.origin().caller(),
+                System.nanoTime() + limits.timeout().toNanos());
     }
 
     /**
@@ -190,7 +197,8 @@ final class WasmTool implements Tool {
     ModuleRun.Outcome runModule(ToolRequest request, byte[] stdin, ModuleRun.Guest guest) throws ToolException {
         Call call = call(request);
         return ModuleRun.run(runtime, engine(call.limits().timeout()), spec.name(), call.module().source(),
-                call.module().memoryMaximum(), stdin, call.limits(), call.access(), runtime.workspace(), guest);
+                call.module().memoryMaximum(), stdin, call.limits(), call.access(), runtime.workspace(), guest,
+                webImport(request, call.limits()));
     }
 
     /** What a call makes of a run: its result, or the error the call ends with. */
