@@ -114,4 +114,76 @@ public class ConsoleBrowserIT {
             }
         }
     }
+
+    /**
+     * The console's Configuration page: the typed forms MetaType describes, saved there, applied at once: an allowed
+     * host is answered, and an audit retention deletes an audit file older than it.
+     */
+    @Test
+    public void e_theConfigurationPageAppliesAllowedHostsAndAuditRetentionWithoutARestart() throws Exception {
+        assertTrue(statusLine("proxy.example").contains(" 403 "));
+        browser.driver.get(runtime.url("/system/console/configMgr/io.boxagnts.http"));
+        browser.awaitText("#editor", "Allowed hosts");
+        assertTrue(browser.find("#editor").getText().contains("reverse proxy"));
+        include("allowedHosts");
+        browser.find("#editor [name=allowedHosts]").sendKeys("proxy.example");
+        save();
+        // the name is now one of ours: the request gets as far as the token check
+        Await.until("proxy.example is answered", () -> statusLine("proxy.example").contains(" 401 "));
+        assertTrue(statusLine("elsewhere.example").contains(" 403 "));
+
+        Path old = runtime.data().resolve("audit/audit-000000000000.jsonl");
+        Files.writeString(old, "");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofDays(40))));
+        browser.driver.get(runtime.url("/system/console/configMgr/io.boxagnts.audit"));
+        browser.awaitText("#editor", "Retention (days)");
+        include("retentionDays");
+        WebElement days = browser.find("#editor [name=retentionDays]");
+        days.clear();
+        days.sendKeys("30");
+        save();
+        Await.until("the 40-day-old audit file is deleted", () -> !Files.exists(old));
+        String audit = Http.get(runtime.url("/api/audit?type=admin&limit=1000")).body();
+        assertTrue(audit, audit.contains("\"subject\":\"io.boxagnts.http\""));
+        assertTrue(audit, audit.contains("\"allowedHosts\":\"[proxy.example]\""));
+        assertTrue(audit, audit.contains("\"action\":\"delete audit files\""));
+        assertTrue(audit, audit.contains("audit-000000000000.jsonl"));
+        assertEquals("no script error or CSP violation on the Configuration page", List.of(), browser.consoleErrors());
+    }
+
+    /** "Log out" signs this browser out: back to the UI, which asks for a token; the console is closed to it. */
+    @Test
+    public void f_logOutSignsTheBrowserOut() throws Exception {
+        browser.driver.get(runtime.url("/system/console/bundles"));
+        browser.find("#navmenu").findElement(By.linkText("Log out")).click();
+        browser.awaitText("#sign-in", "access-token");
+        assertEquals(runtime.url("/"), browser.driver.getCurrentUrl());
+        browser.driver.get(runtime.url("/system/console/bundles"));
+        assertTrue(browser.driver.getPageSource(), browser.driver.getPageSource().contains("UNAUTHORIZED"));
+        String audit = Http.get(runtime.url("/api/audit?type=admin&limit=1000")).body();
+        assertTrue(audit, audit.contains("\"action\":\"sign-out\""));
+    }
+
+    /** Ticks the editor's box that puts an optional property into the configuration, if it is not ticked yet. */
+    private static void include(String property) {
+        List<WebElement> optional = browser.all("#editor input.optionality[name=opt" + property + "]");
+        if (!optional.isEmpty() && !optional.get(0).isSelected()) {
+            optional.get(0).click();
+        }
+    }
+
+    /** The editor's Save button; the console goes back to its list once the configuration is stored. */
+    private static void save() {
+        browser.driver.findElement(By.xpath("//div[contains(@class,'ui-dialog-buttonpane')]//button[normalize-space()"
+                + "='Save']")).click();
+        browser.until(d -> d.getCurrentUrl().endsWith("/system/console/configMgr") ? true : null,
+                "the configuration list after saving");
+    }
+
+    /** The status line of a GET /api/health sent with that Host and no token (HttpClient cannot set Host). */
+    private static String statusLine(String host) throws Exception {
+        return Http.raw(runtime.port(), "GET /api/health HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                .lines().findFirst().orElse("");
+    }
 }

@@ -46,7 +46,8 @@ import org.osgi.service.metatype.ObjectClassDefinition;
  * Per-tool policy through ConfigAdmin in the real container, with the shipped tools and hostile modules as tool
  * bundles: a narrowed grant refuses the next call with PERMISSION_DENIED and says why, lowered limits are enforced,
  * a disabled tool is refused, the workspace can be made read-only for every tool, a file in conf/ does the same as
- * ConfigAdmin (and is never rewritten), every change is in the audit log, and the console's
+ * ConfigAdmin (and is never rewritten), a lowered sandbox cap refuses a tool that declares more, every change is in
+ * the audit log, and the console's
  * Configuration page gets typed, described forms through MetaType.
  */
 @RunWith(PaxExam.class)
@@ -192,6 +193,30 @@ public class ToolPolicyIT {
         ToolException memory = refusal("membomb", "{}");
         assertEquals(memory.getMessage(), ToolError.Kind.MEMORY_LIMIT, memory.error().kind());
         assertTrue(memory.getMessage(), memory.getMessage().contains("(10 MiB)"));
+    }
+
+    /** The sandbox's own caps, changed through ConfigAdmin: a tool that declares more than the new cap is refused. */
+    @Test
+    public void aLoweredSandboxCapRefusesAToolThatDeclaresMore() throws Exception {
+        shippedTools();
+        org.osgi.service.cm.Configuration sandbox = configurations.getConfiguration("io.boxagnts.sandbox", "?");
+        try {
+            Dictionary<String, Object> caps = new Hashtable<>();
+            caps.put("maxOutputKb", 512L);
+            sandbox.update(caps);
+            Await.until("read_file (1024 KiB of output) is refused under a cap of 512 KiB", () ->
+                    registry.tool("read_file").isEmpty() && registry.refused().stream().anyMatch(r ->
+                            r.bundle().equals("io.boxagnts.tool.read_file")
+                                    && r.reason().contains("maxOutputKb 1024 is above the runtime's cap of 512")));
+            assertTrue(audit.find(new AuditQuery(null, "io.boxagnts.sandbox", "admin", 10)).toString()
+                    .contains("\"maxOutputKb\":\"512\""));
+        } finally {
+            sandbox.delete();
+        }
+        Await.until("read_file is back under the default caps", () -> registry.tool("read_file").isPresent());
+        Files.writeString(workspace().resolve("cap.txt"), "capped\n");
+        assertTrue(registry.tool("read_file").orElseThrow().tool().invoke(new ToolRequest("it",
+                "{\"path\":\"cap.txt\"}", new CallOrigin("it", "test", ""))).output().contains("capped"));
     }
 
     @Test

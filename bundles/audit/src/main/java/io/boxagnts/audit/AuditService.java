@@ -62,8 +62,16 @@ public final class AuditService implements AuditLog, ToolCallListener {
     private static final Logger LOG = LoggerFactory.getLogger(AuditService.class);
     private static final int MAX_MESSAGE_CHARS = 300;
 
+    /** How often a running log looks for files its retention lets go (on the first record written after that). */
+    static final Duration RETENTION_CHECK = Duration.ofHours(1);
+
     private final AuditJournal journal;
+    private final Path dir;
+    private final Clock clock;
     private final int previewChars;
+    private final int retentionDays;
+    /** Epoch millis from which the next record also applies the retention; a runtime may run for months. */
+    private volatile long nextRetentionCheck;
 
     @Activate
     public AuditService(BundleContext context, Config config) throws IOException {
@@ -72,14 +80,27 @@ public final class AuditService implements AuditLog, ToolCallListener {
 
     AuditService(Path dir, Config config, Clock clock) throws IOException {
         this.journal = new AuditJournal(dir, Math.max(1, config.maxFileMb()) << 20, clock);
+        this.dir = dir;
+        this.clock = clock;
         this.previewChars = Math.max(0, config.previewChars());
-        if (config.retentionDays() > 0) {
-            List<String> deleted = journal.deleteOlderThan(clock.instant().minus(Duration.ofDays(config.retentionDays())));
-            if (!deleted.isEmpty()) {
-                record(new AdminAction("retention", "delete audit files", dir.toString(),
-                        Map.of("files", String.join(", ", deleted), "retentionDays",
-                                Integer.toString(config.retentionDays()))));
-            }
+        this.retentionDays = config.retentionDays();
+        applyRetention();
+    }
+
+    /**
+     * Deletes the files last written longer ago than the retention, and records that it did. Runs when the
+     * configuration is applied (at start, and at once when an administrator changes it) and then at most once per
+     * {@link #RETENTION_CHECK}, on the next record.
+     */
+    private void applyRetention() throws IOException {
+        if (retentionDays <= 0) {
+            return;
+        }
+        nextRetentionCheck = clock.millis() + RETENTION_CHECK.toMillis();
+        List<String> deleted = journal.deleteOlderThan(clock.instant().minus(Duration.ofDays(retentionDays)));
+        if (!deleted.isEmpty()) {
+            record(new AdminAction("retention", "delete audit files", dir.toString(),
+                    Map.of("files", String.join(", ", deleted), "retentionDays", Integer.toString(retentionDays))));
         }
     }
 
@@ -205,6 +226,9 @@ public final class AuditService implements AuditLog, ToolCallListener {
     private void append(JsonObject fields) {
         try {
             journal.append(fields);
+            if (retentionDays > 0 && clock.millis() >= nextRetentionCheck) {
+                applyRetention();
+            }
         } catch (IOException | RuntimeException e) {
             LOG.error("could not append to the audit log: {}; the record was: {}", e.toString(), fields);
         }

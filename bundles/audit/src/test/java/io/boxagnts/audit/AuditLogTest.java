@@ -188,6 +188,51 @@ class AuditLogTest {
         assertTrue(Files.readString(after.get(0)).contains("delete audit files"));
     }
 
+    /** A runtime that runs for months applies its retention while it runs, not only when it starts. */
+    @Test
+    void aRunningLogAppliesItsRetentionHourly() throws IOException {
+        AuditJournal journal = new AuditJournal(dir, 2048, clock);
+        for (int i = 0; i < 20; i++) {
+            JsonObject fields = new JsonObject();
+            fields.addProperty("blob", "r".repeat(300));
+            journal.append(fields);
+        }
+        journal.close();
+        List<Path> before = AuditFiles.list(dir);
+        Instant[] now = {clock.instant()};
+        Clock moving = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        AuditService audit = new AuditService(dir, config(1, 30), moving);
+        assertEquals(before, AuditFiles.list(dir), "nothing is old yet");
+        for (Path file : before.subList(0, before.size() - 1)) {
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(now[0].minus(Duration.ofDays(40))));
+        }
+        audit.record(new AdminAction("admin", "enable", "grep", Map.of()));
+        assertEquals(before, AuditFiles.list(dir), "checked at most once an hour");
+        now[0] = now[0].plus(AuditService.RETENTION_CHECK);
+        audit.record(new AdminAction("admin", "disable", "grep", Map.of()));
+        audit.deactivate();
+        List<Path> after = AuditFiles.list(dir);
+        assertEquals(List.of(before.get(before.size() - 1)), after);
+        assertTrue(Files.readString(after.get(0)).contains("delete audit files"));
+        AuditVerifier.Result result = AuditVerifier.verify(dir);
+        assertTrue(result.intact(), () -> result.broken().toString());
+    }
+
     @Test
     void theCommandExitsNonZeroAndNamesTheBrokenRecord() throws IOException {
         Path file = fiveRecords();

@@ -1,12 +1,19 @@
 package io.boxagnts.console;
 
+import io.boxagnts.api.audit.AdminAction;
+import io.boxagnts.api.audit.AuditLog;
 import io.boxagnts.api.runtime.HttpContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.apache.felix.webconsole.spi.SecurityProvider;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +37,11 @@ public final class ConsoleSecurityProvider implements SecurityProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleSecurityProvider.class);
 
+    /** Optional: the console must open even while the audit log is being restarted by a configuration change. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AuditLog audit;
+
     /** The console's user: the administrator, as the access checks recognised them. */
     record Administrator(String credential) {}
 
@@ -49,9 +61,22 @@ public final class ConsoleSecurityProvider implements SecurityProvider {
         return user == ADMINISTRATOR;
     }
 
-    /** Leaving the console goes back to the BoxAgnts UI; the browser stays signed in to it. */
+    /**
+     * "Log out" signs this browser out of BoxAgnts (the console has no session of its own: it is the administrator's
+     * sign-in, which the UI shares) and goes back to the UI, which then asks for a token. Recorded in the audit log.
+     */
     @Override
     public void logout(HttpServletRequest request, HttpServletResponse response) {
+        Object expired = request.getAttribute(HttpContext.SIGN_OUT_COOKIE_ATTRIBUTE);
+        if (expired instanceof String header) {
+            response.addHeader("Set-Cookie", header);
+        }
+        response.setHeader("Cache-Control", "no-store");
+        AuditLog log = audit;
+        if (log != null) {
+            log.record(new AdminAction("console (" + request.getRemoteAddr() + ")", "sign-out",
+                    HttpContext.CONSOLE_PATH, Map.of()));
+        }
         try {
             response.sendRedirect("/");
         } catch (IOException e) {

@@ -132,8 +132,10 @@ public final class AccessFilter implements Preprocessor {
             case AccessPolicy.Pass pass -> {
                 if (pass.role() != null) {
                     request.setAttribute(HttpContext.ROLE_ATTRIBUTE, pass.role());
+                    request.setAttribute(HttpContext.SIGN_OUT_COOKIE_ATTRIBUTE, token.signOutCookieHeader());
                 } else {
                     request.removeAttribute(HttpContext.ROLE_ATTRIBUTE);
+                    request.removeAttribute(HttpContext.SIGN_OUT_COOKIE_ATTRIBUTE);
                 }
                 return true;
             }

@@ -49,6 +49,11 @@ final class AccessToken {
                 + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=2592000";
     }
 
+    /** Expires this runtime's cookie in the browser that receives it: the browser is signed out. */
+    String signOutCookieHeader() {
+        return cookieName + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0";
+    }
+
     private static byte[] derive(byte[] token) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

@@ -35,6 +35,15 @@ public final class HttpContext {
     /** The access token of a deployment that has a separate admin token: the UI and the API, not administration. */
     public static final String ROLE_USER = "user";
 
+    /**
+     * Request attribute the access checks set on every request they let through with a credential: the value of a
+     * {@code Set-Cookie} header that ends the browser's sign-in (it expires the session cookie, whose name and
+     * attributes only the checks know). A page that signs the browser out, such as the Web Console's "Log out", adds
+     * it to its answer. The cookie's value is derived from the token, so this signs out one browser; a copied cookie
+     * stays valid until the token is changed.
+     */
+    public static final String SIGN_OUT_COOKIE_ATTRIBUTE = "io.boxagnts.http.signOutCookie";
+
     /** Whether {@code path} (decoded and normalised, as servlets are matched) is an administrative one. */
     public static boolean isAdminPath(String path) {
         return path.equals(CONSOLE_PATH) || path.startsWith(CONSOLE_PATH + "/") || path.startsWith(ADMIN_API_PREFIX)
