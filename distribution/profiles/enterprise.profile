@@ -10,3 +10,6 @@ admin-token = required
 conf io.boxagnts.agent: defaultMode = ask
 # The audit log is always on; kept without limit (0 days) until the administrator sets a retention.
 conf io.boxagnts.audit: retentionDays = 0
+# No outbound host for tools: the web fetcher is off, and because this is a file the console and the admin API cannot
+# turn it on (409); model servers are only those the administrator configures (and local ones on loopback).
+conf io.boxagnts.webfetch: enabled = false

@@ -68,8 +68,11 @@ for descriptor in "$profiles"/*.profile; do
   cp -al "$image" "$stage/$base"
   apply "$descriptor" "$stage/$base"
   rm -f "$out/$base.tar.gz" "$out/$base.zip"
-  tar -C "$stage" -czf "$out/$base.tar.gz" "$base"
+  # gzip and deflate are single-threaded: the two archives of a profile are packed side by side.
+  tar -C "$stage" -czf "$out/$base.tar.gz" "$base" &
+  packing=$!
   (cd "$stage" && zip -q -r -y "$out/$base.zip" "$base")
+  wait "$packing"
   say "$base.tar.gz $(($(wc -c <"$out/$base.tar.gz") / 1048576)) MiB, .zip $(($(wc -c <"$out/$base.zip") / 1048576)) MiB"
 done
 apply "$profiles/$DEFAULT.profile" "$image"

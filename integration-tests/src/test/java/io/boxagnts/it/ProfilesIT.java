@@ -99,6 +99,7 @@ public class ProfilesIT {
             assertEquals(new TreeSet<>(List.of("edit_file", "glob", "grep", "list_dir", "read_file")), started.tools());
             assertEquals("ask", started.config("io.boxagnts.agent", "defaultMode"));
             assertEquals("0", started.config("io.boxagnts.audit", "retentionDays"));
+            assertEquals("no outbound host for tools", "false", started.config("io.boxagnts.webfetch", "enabled"));
 
             // Dropped while it runs: signed, but by a key the trust store does not hold.
             TestBundles.drop(foreignSigned(), plugins, "foreign-echo.jar");
@@ -126,6 +127,8 @@ public class ProfilesIT {
             }
             String page = started.asAdmin("/system/console/audit?tool=test.tool.echo");
             assertTrue(page, page.contains("signed by an unknown publisher") && page.contains("not signed"));
+            String tools = started.asAdmin("/system/console/tools");
+            assertTrue(tools, tools.contains("grep-tampered.jar") && tools.contains("SHA-256 digest error for grep.wasm"));
         }
     }
 

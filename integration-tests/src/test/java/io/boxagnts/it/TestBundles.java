@@ -54,6 +54,13 @@ final class TestBundles {
                 name + ".wasm", module));
     }
 
+    /** A code-free tool bundle with the given descriptor and module, as a publisher's build makes one. */
+    static Path toolBundle(Path jar, String symbolicName, byte[] descriptor, String moduleName, byte[] module)
+            throws IOException {
+        return bundle(jar, Map.of("Bundle-SymbolicName", symbolicName, "BoxAgnts-Tool", "tool.json"),
+                Map.of("tool.json", descriptor, moduleName, module));
+    }
+
     static byte[] hostileModule(String name) throws IOException {
         return Files.readAllBytes(Path.of(System.getProperty("boxagnts.test.hostile"), name + ".wasm"));
     }

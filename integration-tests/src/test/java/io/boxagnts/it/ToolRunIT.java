@@ -15,8 +15,8 @@ import org.junit.Test;
 
 /**
  * {@code bin/boxagnts tool run} as a tool author runs it: a shipped tool bundle with and without a directory, a bare
- * module with arguments, environment and a mapped directory, and hostile modules, which end with the same error kinds
- * as in the runtime and a distinct exit status each.
+ * module with arguments, environment and a mapped directory, hostile modules, which end with the same error kinds
+ * as in the runtime and a distinct exit status each, and a tool written in C.
  */
 public class ToolRunIT {
 
@@ -155,6 +155,28 @@ public class ToolRunIT {
         Run help = run("", "--help");
         assertEquals(0, help.status());
         assertTrue(help.stdout(), help.stdout().contains("202 TIMEOUT"));
+    }
+
+    @Test
+    public void aToolWrittenInCWithWasiLibcRunsLikeTheRustOnes() throws Exception {
+        // The ABI is language-neutral: Debian's clang and wasi-libc build tool-plugins/c/line_count.c.
+        Path out = Files.createDirectories(root.resolve("c"));
+        Process build = new ProcessBuilder("sh", Path.of(System.getProperty("boxagnts.test.c.tool"), "build.sh")
+                .toString(), out.toString()).redirectErrorStream(true).start();
+        String log = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(log, 0, build.waitFor());
+        Path jar = TestBundles.toolBundle(out.resolve("line_count.jar"), "test.tool.line_count",
+                Files.readAllBytes(out.resolve("line_count.json")), "line_count.wasm",
+                Files.readAllBytes(out.resolve("line_count.wasm")));
+        Files.writeString(workspace.resolve("two-lines.txt"), "first\nsecond\n");
+
+        Run counted = run("{\"path\":\"two-lines.txt\"}", jar.toString(), "--dir", workspace.toString());
+        assertEquals(counted.stderr(), 0, counted.status());
+        assertEquals("{\"path\":\"two-lines.txt\",\"lines\":2}\n", counted.stdout());
+
+        Run invalid = run("{\"file\":\"two-lines.txt\"}", jar.toString(), "--dir", workspace.toString());
+        assertEquals("the tool's own exit status", 1, invalid.status());
+        assertTrue(invalid.stderr(), invalid.stderr().contains("boxagnts tool run: INVALID_INPUT: \"path\""));
     }
 
     private static List<String> strings(String nulTerminated) {
