@@ -98,12 +98,7 @@ public class ToolPolicyIT {
 
     /** Sets the tool's policy as the console or the admin API would, and waits until the registry applies it. */
     private void policy(String tool, Predicate<RegisteredTool> applied, Object... keyValues) throws Exception {
-        Dictionary<String, Object> properties = new Hashtable<>();
-        for (int i = 0; i < keyValues.length; i += 2) {
-            properties.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        configurations.getFactoryConfiguration("io.boxagnts.tool.policy", tool, "?").update(properties);
-        Await.until("the policy of " + tool + " applies", () -> applied.test(registry.tool(tool).orElseThrow()));
+        ToolPolicies.set(configurations, registry, tool, applied, keyValues);
     }
 
     private ToolException refusal(String tool, String input) {

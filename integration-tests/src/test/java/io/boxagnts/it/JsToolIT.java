@@ -1,0 +1,156 @@
+package io.boxagnts.it;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.boxagnts.api.runtime.RuntimeProperties;
+import io.boxagnts.api.tool.CallOrigin;
+import io.boxagnts.api.tool.RegisteredTool;
+import io.boxagnts.api.tool.ToolError;
+import io.boxagnts.api.tool.ToolException;
+import io.boxagnts.api.tool.ToolRegistry;
+import io.boxagnts.api.tool.ToolRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Predicate;
+import javax.inject.Inject;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * The shipped {@code js} tool (Duktape in the sandbox) through the real registry in the container: console.log,
+ * the completion value and args, errors the code throws, the workspace through fs (and a read-only grant refusing
+ * the write), an endless loop stopped at the time limit, memory and output limits.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class JsToolIT {
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ToolRegistry registry;
+
+    @Inject
+    private ConfigurationAdmin configurations;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        return RuntimeContainer.options();
+    }
+
+    private Path workspace() {
+        return Path.of(context.getProperty(RuntimeProperties.WORKSPACE));
+    }
+
+    @Before
+    public void shipJs() throws Exception {
+        Path plugins = Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR));
+        for (Path jar : RuntimeContainer.toolBundles()) {
+            if (jar.getFileName().toString().startsWith("io.boxagnts.tool.js-")
+                    && !Files.exists(plugins.resolve(jar.getFileName()))) {
+                TestBundles.drop(jar, plugins, jar.getFileName().toString());
+            }
+        }
+        Await.until("js is registered", () -> registry.tool("js").isPresent());
+    }
+
+    @After
+    public void removePolicy() throws Exception {
+        var all = configurations.listConfigurations("(service.factoryPid=io.boxagnts.tool.policy)");
+        for (var configuration : all == null ? new org.osgi.service.cm.Configuration[0] : all) {
+            configuration.delete();
+        }
+        Await.until("js runs as declared again", () -> registry.tool("js").orElseThrow().policy().isEmpty());
+    }
+
+    private JsonObject run(String code, String args) throws ToolException {
+        JsonObject input = new JsonObject();
+        input.addProperty("code", code);
+        if (args != null) {
+            input.add("args", JsonParser.parseString(args));
+        }
+        return JsonParser.parseString(registry.tool("js").orElseThrow().tool().invoke(new ToolRequest("it-js",
+                input.toString(), new CallOrigin("js it", "test", ""))).output()).getAsJsonObject();
+    }
+
+    private void policy(Predicate<RegisteredTool> applied, Object... keyValues) throws Exception {
+        ToolPolicies.set(configurations, registry, "js", applied, keyValues);
+    }
+
+    @Test
+    public void runsCodeWithConsoleArgsAndItsValue() throws Exception {
+        JsonObject out = run("console.log('n =', args.n, {ok: true}); [1, 2, 3].map(function (x) { return x * args.n; })",
+                "{\"n\":2}");
+        assertEquals("n = 2 {\"ok\":true}\n", out.get("stdout").getAsString());
+        assertEquals("[2,4,6]", out.get("result").toString());
+        assertTrue(out.get("error").isJsonNull());
+        assertFalse(out.get("truncated").getAsBoolean());
+
+        JsonObject thrown = run("var a = 1;\nnull.x", null);
+        assertTrue(thrown.get("result").isJsonNull());
+        assertTrue(thrown.toString(), thrown.get("error").getAsString().startsWith("TypeError"));
+        assertTrue(thrown.toString(), thrown.get("error").getAsString().endsWith("(line 2)"));
+
+        ToolException bad = assertThrows(ToolException.class, () -> registry.tool("js").orElseThrow().tool()
+                .invoke(new ToolRequest("it-js", "{\"cod\":\"1\"}", new CallOrigin("js it", "test", ""))));
+        assertEquals(ToolError.Kind.INVALID_INPUT, bad.error().kind());
+        assertTrue(bad.getMessage(), bad.getMessage().contains("unknown field 'cod'"));
+    }
+
+    @Test
+    public void readsAndWritesTheWorkspaceAndAReadOnlyGrantRefusesTheWrite() throws Exception {
+        Files.writeString(workspace().resolve("in.json"), "{\"items\":[3,1,2]}");
+        Files.createDirectories(workspace().resolve("sub"));
+        JsonObject out = run("var d = JSON.parse(fs.readFileSync('in.json')); d.items.sort();"
+                + "fs.writeFileSync('/sub/out.txt', d.items.join(',')); fs.readdirSync('.')", null);
+        assertTrue(out.toString(), out.get("error").isJsonNull());
+        assertEquals("1,2,3", Files.readString(workspace().resolve("sub/out.txt")));
+        assertTrue(out.get("result").toString(), out.get("result").toString().contains("\"in.json\",\"sub\""));
+
+        policy(t -> t.grant().permissions().workspace().name().equals("READ"), "workspace", "read");
+        JsonObject refused = run("fs.writeFileSync('new.txt', 'x')", null);
+        assertTrue(refused.toString(), refused.get("error").getAsString().contains("'new.txt'"));
+        assertFalse(Files.exists(workspace().resolve("new.txt")));
+        assertEquals("{\"items\":[3,1,2]}", run("fs.readFileSync('in.json')", null).get("result").getAsString());
+    }
+
+    @Test
+    public void anEndlessLoopIsStoppedAtTheTimeLimit() throws Exception {
+        policy(t -> t.grant().limits().timeout().toMillis() == 1500, "timeoutMs", 1500L);
+        ToolException stopped = assertThrows(ToolException.class, () -> run("while (true) {}", null));
+        assertEquals(stopped.getMessage(), ToolError.Kind.TIMEOUT, stopped.error().kind());
+        assertTrue(stopped.getMessage(), stopped.getMessage().contains("1500 ms"));
+    }
+
+    @Test
+    public void memoryAndOutputAreLimited() throws Exception {
+        policy(t -> t.grant().limits().maxMemoryBytes() == 32L << 20, "maxMemoryMb", 32L);
+        String hog = "var a = [], s = 'xxxxxxxx'; while (true) { s = s + s; a.push(s); } a.length";
+        try {
+            JsonObject out = run(hog, null);
+            assertTrue(out.toString(), out.get("error").getAsString().contains("alloc"));
+        } catch (ToolException e) {
+            assertEquals(e.getMessage(), ToolError.Kind.MEMORY_LIMIT, e.error().kind());
+        }
+        JsonObject flood = run("for (var i = 0; i < 5000; i++) console.log(new Array(200).join('y')); 'done'", null);
+        assertTrue(flood.get("truncated").getAsBoolean());
+        assertEquals(256 << 10, flood.get("stdout").getAsString().length());
+        assertEquals("done", flood.get("result").getAsString());
+    }
+}
