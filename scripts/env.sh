@@ -55,5 +55,7 @@ apt_install() {
 # installed by tool-plugins/rust/build.sh.
 BUILD_PACKAGES="wabt zip"
 # What only ./run-tests needs: chromium, chromium-driver and a font for the browser tests of the web UI; unzip for
-# the test that unpacks a .zip distribution; clang and wasi-libc for the tool in C (tool-plugins/c).
-TEST_PACKAGES="chromium chromium-driver fonts-dejavu-core unzip clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32"
+# the test that unpacks a .zip distribution; clang and wasi-libc for the tool in C (tool-plugins/c); GNU patch, which
+# the shell tool's tests compare its patch with (bash, coreutils, grep, sed, findutils and diffutils are part of every
+# Debian system).
+TEST_PACKAGES="chromium chromium-driver fonts-dejavu-core unzip clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 patch"

@@ -14,13 +14,13 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="${1:-$HERE/target/tools}"
 case "$OUT" in /*) ;; *) OUT="$PWD/$OUT" ;; esac
-TOOLS="read_file write_file edit_file glob grep list_dir web_fetch"
+TOOLS="read_file write_file edit_file glob grep list_dir web_fetch shell"
 
 # Everything the build needs from Debian, in one place.
 APT_TOOLCHAIN="rustc cargo libstd-rust-dev-wasm32 lld-14"
-APT_CRATES="librust-serde-dev librust-serde-json-dev librust-regex-dev librust-memchr-dev librust-globset-dev librust-ignore-dev librust-similar-dev"
+APT_CRATES="librust-serde-dev librust-serde-json-dev librust-regex-dev librust-memchr-dev librust-globset-dev librust-ignore-dev librust-similar-dev librust-sha2-dev librust-base64-dev"
 # Crates that must then be present in the registry (directory name prefixes).
-NEEDED_CRATES="serde- serde_json- regex- memchr- globset- ignore- similar-"
+NEEDED_CRATES="serde- serde_json- regex- memchr- globset- ignore- similar- sha2- base64-"
 REGISTRY=/usr/share/cargo/registry
 
 say() { if [ "${VERBOSE:-0}" = 1 ]; then echo "build.sh: $*" >&2; fi; }

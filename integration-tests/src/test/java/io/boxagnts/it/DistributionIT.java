@@ -134,6 +134,11 @@ public class DistributionIT {
         assertEquals(created.body(), 200, created.status());
         assertEquals("- ship\n", Files.readString(workspace.resolve("notes/2026/plan.md")));
 
+        Http.Response shell = Http.post(url("/api/tools/shell/invoke"),
+                "{\"command\":\"grep -c TODO README.md && wc -l < notes/2026/plan.md\"}");
+        assertEquals(shell.body(), 200, shell.status());
+        assertTrue(shell.body(), shell.body().contains("{\"exit_code\":0,\"truncated\":false,\"stdout\":\"1\\n1\\n\""));
+
         assertEquals(400, Http.post(url("/api/tools/read_file/invoke"), "{not json").status());
         assertEquals(404, Http.post(url("/api/tools/no_such_tool/invoke"), "{}").status());
         Http.Response missing = Http.post(url("/api/tools/read_file/invoke"), "{\"path\":\"nope.txt\"}");

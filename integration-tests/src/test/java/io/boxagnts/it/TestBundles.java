@@ -30,6 +30,15 @@ final class TestBundles {
         Files.move(temp, pluginsDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Drops the tool bundles the distribution ships into a plugins folder, those not there yet. */
+    static void dropShippedTools(Path pluginsDir) throws IOException {
+        for (Path jar : RuntimeContainer.toolBundles()) {
+            if (!Files.exists(pluginsDir.resolve(jar.getFileName()))) {
+                drop(jar, pluginsDir, jar.getFileName().toString());
+            }
+        }
+    }
+
     /** Writes a text file whole: the watcher never sees it half written. */
     static Path writeWhole(Path target, String content) throws IOException {
         Path temp = Files.createTempFile(target.getParent().getParent(), target.getFileName().toString(), ".part");

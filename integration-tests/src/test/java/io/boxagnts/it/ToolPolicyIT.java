@@ -79,12 +79,7 @@ public class ToolPolicyIT {
     }
 
     private void shippedTools() throws Exception {
-        Path plugins = Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR));
-        for (Path jar : RuntimeContainer.toolBundles()) {
-            if (!Files.exists(plugins.resolve(jar.getFileName()))) {
-                TestBundles.drop(jar, plugins, jar.getFileName().toString());
-            }
-        }
+        TestBundles.dropShippedTools(Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR)));
         Await.until("the shipped tools are registered", () -> registry.tool("write_file").isPresent()
                 && registry.tool("read_file").isPresent() && registry.tool("edit_file").isPresent());
     }

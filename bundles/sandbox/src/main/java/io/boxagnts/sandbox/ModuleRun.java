@@ -7,6 +7,7 @@ import io.boxagnts.api.tool.WorkspaceAccess;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
@@ -36,11 +37,18 @@ final class ModuleRun {
 
     /**
      * What the guest gets besides stdin: program arguments (after the module's name), environment variables, and
-     * where the workspace appears. Tool calls get none of the first two and the workspace at {@code /}.
+     * where the workspace appears. Tool calls get no arguments, one variable (their grant) and the workspace at
+     * {@code /}.
      */
     record Guest(List<String> args, Map<String, String> env, String mountPoint) {
 
-        static final Guest TOOL = new Guest(List.of(), Map.of(), "/");
+        /**
+         * A tool call: its grant as {@code BOXAGNTS_WORKSPACE=none|read|write}, so that a tool can refuse a write
+         * before trying it (GraalWasm's WASI reports the filesystem layer's refusal as "no such file"; 0027).
+         */
+        static Guest tool(WorkspaceAccess access) {
+            return new Guest(List.of(), Map.of("BOXAGNTS_WORKSPACE", access.name().toLowerCase(Locale.ROOT)), "/");
+        }
 
         Guest {
             args = List.copyOf(args);
@@ -154,7 +162,7 @@ final class ModuleRun {
                 .in(new ByteArrayInputStream(input))
                 .out(out)
                 .err(err)
-                // No host variable reaches the guest; only those the caller names (none for tool calls).
+                // No host variable reaches the guest; only those the caller names (a tool call's grant).
                 .allowEnvironmentAccess(EnvironmentAccess.NONE)
                 .allowCreateThread(false)
                 .allowNativeAccess(false)

@@ -174,7 +174,8 @@ final class WasmTool implements Tool {
     private ToolResult run(Engine engine, byte[] input, Call call, WorkspaceRoot workspace, ToolRequest request)
             throws ToolException {
         return interpret(ModuleRun.run(runtime, engine, spec.name(), call.module().source(),
-                call.module().memoryMaximum(), input, call.limits(), call.access(), workspace, ModuleRun.Guest.TOOL,
+                call.module().memoryMaximum(), input, call.limits(), call.access(), workspace,
+                ModuleRun.Guest.tool(call.access()),
                 webImport(request, call.limits())));
     }
 

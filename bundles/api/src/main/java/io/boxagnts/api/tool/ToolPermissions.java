@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * What a tool declares it needs. The sandbox grants no more than this, and the agent's session mode may grant less.
- * There is deliberately no network or environment permission yet: tools get neither.
+ * There is deliberately no network or environment permission yet: tools get no network, and of the environment only
+ * their grant ({@code BOXAGNTS_WORKSPACE}, decision 0027).
  *
  * @param workspace access to the workspace directory, seen by the tool as its root {@code /}
  */

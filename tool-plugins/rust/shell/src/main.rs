@@ -1,0 +1,3 @@
+fn main() {
+    tool_common::run_main(tool_shell::FIELDS, tool_shell::run)
+}
