@@ -2,7 +2,7 @@
 # One descriptor per distribution (distribution/profiles/README.md says what each line means).
 name = developer
 description = every core tool, ask mode
-tools = read_file write_file edit_file glob grep list_dir web_fetch js
+tools = read_file write_file edit_file glob grep list_dir web_fetch js shell
 trust = any
 admin-token = optional
 

@@ -64,7 +64,7 @@ public class ProfilesIT {
         assertTrue(version(dist), version(dist).contains(", developer distribution ("));
         assertTrue("the class-data archive ships", Files.size(dist.resolve("lib/boxagnts.jsa")) > 0);
         try (Started started = start(dist)) {
-            assertEquals(new TreeSet<>(List.of("edit_file", "glob", "grep", "js", "list_dir", "read_file",
+            assertEquals(new TreeSet<>(List.of("edit_file", "glob", "grep", "js", "list_dir", "read_file", "shell",
                     "web_fetch", "write_file")), started.tools());
             // no configuration file: the agent's built-in default, ask, which the console can change
             assertEquals(null, started.config("io.boxagnts.agent", "defaultMode"));
