@@ -41,8 +41,9 @@ for load in ${LOADS:-idle hog}; do
   fi
   echo
   echo "### $load"
-  python3 - "$dist" "$corpus" "$work" "$token" "$runs" "$warmup" <<'EOF'
+  PYTHONPATH="$repo/benchmarks" python3 - "$dist" "$corpus" "$work" "$token" "$runs" "$warmup" <<'EOF'
 import http.client, json, os, subprocess, sys, time, statistics
+import runtime
 dist, corpus, work, token, runs, warmup = sys.argv[1:7]
 runs, warmup = int(runs), int(warmup)
 port = int(os.environ["BENCH_PORT"])
@@ -58,38 +59,9 @@ CASES = [  # label, command
 ]
 
 def start():
-    log = open(os.path.join(work, "log"), "w")
-    p = subprocess.Popen([dist + "/bin/boxagnts", "--workspace-dir", corpus, "--data-dir", work + "/data",
-                          "--access-token-file", work + "/token", "--port", str(port)], stdout=log, stderr=log)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            c.request("GET", "/api/health", headers=H)
-            h = json.loads(c.getresponse().read())
-            if h.get("engine", {}).get("state") == "READY":
-                tools = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                tools.request("GET", "/api/tools", headers=H)
-                if b'"shell"' in tools.getresponse().read():
-                    return p
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.05)
-    p.kill()
-    raise SystemExit("the runtime did not become ready; see " + work + "/log")
+    return runtime.start(dist, corpus, work, port, H, "shell")
 
-def stop(p):
-    p.terminate()
-    try:
-        p.wait(20)
-    except subprocess.TimeoutExpired:
-        p.kill(); p.wait()
-
-def rss_mb(p):
-    for line in open(f"/proc/{p.pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) // 1024
-    return 0
+stop, rss_mb = runtime.stop, runtime.rss_mb
 
 def call(conn, command):
     body = json.dumps({"command": command})

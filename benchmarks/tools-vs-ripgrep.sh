@@ -52,8 +52,9 @@ for load in ${LOADS:-idle hog}; do
   fi
   echo
   echo "### $load"
-  python3 - "$dist" "$corpus" "$work" "$token" "$runs" "$warmup" "${FIRST_DELAY:-0}" <<'EOF'
+  PYTHONPATH="$repo/benchmarks" python3 - "$dist" "$corpus" "$work" "$token" "$runs" "$warmup" "${FIRST_DELAY:-0}" <<'EOF'
 import http.client, json, os, subprocess, sys, time, statistics
+import runtime
 dist, corpus, work, token, runs, warmup, delay = sys.argv[1:8]
 runs, warmup, delay = int(runs), int(warmup), float(delay)
 port = int(os.environ["BENCH_PORT"])
@@ -71,39 +72,9 @@ CASES = [  # label, tool, request, reference command, counts: (sandbox result ->
 ]
 
 def start():
-    log = open(os.path.join(work, "log"), "w")  # one start per log: WARMED looks for this start's line
-    p = subprocess.Popen([dist + "/bin/boxagnts", "--workspace-dir", corpus, "--data-dir", work + "/data",
-                          "--access-token-file", work + "/token", "--port", str(port)], stdout=log, stderr=log)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            c.request("GET", "/api/health", headers=H)
-            h = json.loads(c.getresponse().read())
-            if h.get("engine", {}).get("state") == "READY":
-                tools = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                tools.request("GET", "/api/tools", headers=H)
-                if b'"list_dir"' in tools.getresponse().read():
-                    return p
-        except (OSError, ValueError):
-            pass
-        time.sleep(0.05)
-    p.kill()
-    raise SystemExit("the runtime did not become ready; see " + work + "/log")
+    return runtime.start(dist, corpus, work, port, H, "list_dir")
 
-def stop(p):
-    p.terminate()
-    try:
-        p.wait(20)
-    except subprocess.TimeoutExpired:
-        p.kill(); p.wait()
-
-def rss_mb(p):
-    # bin/boxagnts execs java, so the pid is the JVM's
-    for line in open(f"/proc/{p.pid}/status"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) // 1024
-    return 0
+stop, rss_mb = runtime.stop, runtime.rss_mb
 
 def call(conn, tool, req):
     body = json.dumps(req)
