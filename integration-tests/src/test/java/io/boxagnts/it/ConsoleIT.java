@@ -232,6 +232,34 @@ public class ConsoleIT {
         assertFalse("no credential in the log", log.contains("YWRtaW46YWRtaW4="));
     }
 
+    /** What the console changes is recorded with who did it: a bundle stopped and started from its Bundles page. */
+    @Test
+    public void bundleActionsInTheConsoleAreAuditedWithWhoDidThem() throws Exception {
+        Await.until("glob is installed", () -> Http.get(runtime.url("/system/console/bundles.json")).body()
+                .contains("\"symbolicName\":\"io.boxagnts.tool.glob\""));
+        long id = -1;
+        for (var bundle : JsonParser.parseString(Http.get(runtime.url("/system/console/bundles.json")).body())
+                .getAsJsonObject().getAsJsonArray("data")) {
+            if (bundle.getAsJsonObject().get("symbolicName").getAsString().equals("io.boxagnts.tool.glob")) {
+                id = bundle.getAsJsonObject().get("id").getAsLong();
+            }
+        }
+        for (String action : new String[] {"stop", "start"}) {
+            HttpResponse<String> done = send(request("/system/console/bundles/" + id)
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("action=" + action)));
+            assertEquals(done.body(), 200, done.statusCode());
+        }
+        String records = Http.get(runtime.url("/api/audit?type=admin&tool=/system/console/bundles/" + id)).body();
+        for (String action : new String[] {"stop", "start"}) {
+            assertTrue(records, records.contains("\"requested\":\"" + action + "\"") && records.contains(
+                    "\"bundle\":\"io.boxagnts.tool.glob 0.1.0\"") && records.contains("\"actor\":\"console (127.0.0.1)\""));
+        }
+        Await.until("glob is back", () -> Http.post(runtime.url("/api/tools/glob/invoke"), "{\"pattern\":\"*\"}")
+                .status() == 200);
+    }
+
     private static int freePort() throws java.io.IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
