@@ -10,6 +10,8 @@
 #              jstat), and the GC count
 # Usage: benchmarks/memory.sh [calls=1000] [turns=50]      (build first: ./boxagnts --version)
 # GC settings to compare: BOXAGNTS_JAVA_OPTS='-XX:+UseG1GC ...' benchmarks/memory.sh (options after the launcher's win).
+# NMT=1 also prints the JVM's own account of its memory (Native Memory Tracking: heap, code cache, metaspace, compiler,
+# threads, ...) at the end of the workload and 30 s after it, to tell heap the collector keeps from memory outside it.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
 calls=${1:-1000}
@@ -30,7 +32,8 @@ api() { curl -s -H "Authorization: Bearer $token" "$@"; }
 base=http://127.0.0.1:$port
 
 python3 "$repo/benchmarks/memory/scripted_model.py" "$model_port" & model=$!
-BOXAGNTS_JAVA_OPTS="${BOXAGNTS_JAVA_OPTS:-} -Xlog:gc:file=$work/gc.log" "$dist/bin/boxagnts" \
+nmt_opts=; [ "${NMT:-0}" = 0 ] || nmt_opts=-XX:NativeMemoryTracking=summary
+BOXAGNTS_JAVA_OPTS="${BOXAGNTS_JAVA_OPTS:-} $nmt_opts -Xlog:gc:file=$work/gc.log" "$dist/bin/boxagnts" \
   --workspace-dir "$work/ws" --data-dir "$work/data" --port "$port" --access-token-file "$work/token" \
   --model-url "http://127.0.0.1:$model_port/v1" >"$work/log" 2>&1 &
 pid=$!
@@ -84,8 +87,16 @@ done
 ended=$(date +%s)
 peak=$(sort -n "$work/rss" | tail -n 1)
 at_end=$(rss)
+nmt() { # committed MB per NMT category, on one line
+  [ -n "$nmt_opts" ] || return 0
+  "$jdk/bin/jcmd" "$pid" VM.native_memory summary scale=MB |
+    sed -n 's/^-  *\([A-Za-z ]*[a-z]\) (reserved=[0-9]*MB, committed=\([0-9]*\)MB).*/\1 \2/p' |
+    awk '$NF > 0 {printf "%s%s=%s MB", sep, substr($0, 1, length($0) - length($NF) - 1), $NF; sep=", "} END {print ""}'
+}
+nmt_end=$(nmt)
 sleep 30
 after30=$(rss)
+nmt_after=$(nmt)
 kill "$sampler" 2>/dev/null || true; sampler=
 
 cat <<TABLE
@@ -101,5 +112,10 @@ ${results}
 | RSS 30 s after the workload | $after30 MB | <= 200 MB |
 | GCs in all | $(grep -c 'Pause' "$work/gc.log") ($(grep -c 'Pause Full' "$work/gc.log") full) | - |
 TABLE
+if [ -n "$nmt_opts" ]; then
+  echo
+  echo "NMT committed at the end of the workload: $nmt_end"
+  echo "NMT committed 30 s after: $nmt_after"
+fi
 echo
 echo "JVM options added: ${BOXAGNTS_JAVA_OPTS:-none}; java: $("$dist/bin/boxagnts" --version); machine: $(nproc) cores, load $(cut -d ' ' -f 1-3 /proc/loadavg)"

@@ -59,6 +59,7 @@ final class WorkspaceFileSystem implements FileSystem {
     private final FileSystem host = FileSystem.newDefaultFileSystem();
     private final WorkspaceRoot workspace;
     private final Path root;
+    private final String rootName;
     private final boolean writable;
     private final AtomicInteger open = new AtomicInteger();
     /**
@@ -73,6 +74,7 @@ final class WorkspaceFileSystem implements FileSystem {
     WorkspaceFileSystem(WorkspaceRoot workspace, boolean writable) {
         this.workspace = workspace;
         this.root = workspace.path();
+        this.rootName = root.toString();
         this.writable = writable;
     }
 
@@ -532,7 +534,7 @@ final class WorkspaceFileSystem implements FileSystem {
     private IOException failure(Errno e, Path asked) {
         String file = asked.toString();
         return switch (e.code) {
-            case LinuxCalls.ENOENT -> new NoSuchFileException(file);
+            case LinuxCalls.ENOENT -> new MissingFileException(file);
             case LinuxCalls.ELOOP -> outside(asked, "the tool tried to reach " + guestName(asked)
                     + " through a symbolic link; the sandbox follows no links");
             case LinuxCalls.EXDEV -> outside(asked, "the tool tried to reach " + guestName(asked)
@@ -558,15 +560,33 @@ final class WorkspaceFileSystem implements FileSystem {
      * guest path it is and placed under the workspace; it is normalised first, so it has no ".." left.
      */
     private Path toHost(Path path) {
-        Path absolute = host.toAbsolutePath(path).normalize();
+        Path absolute = host.toAbsolutePath(path);
+        if (mayNeedNormalizing(absolute.toString())) {
+            absolute = absolute.normalize();
+        }
         if (absolute.startsWith(root)) {
             return absolute;
         }
         return root.resolve(absolute.getRoot().relativize(absolute).toString()).normalize();
     }
 
-    /** The path beneath the root, as the kernel resolves it: "" for the root itself. */
+    /** Whether a path may have a "." or ".." component (a Path never has empty ones): most have neither. */
+    private static boolean mayNeedNormalizing(String path) {
+        return path.contains("/.");
+    }
+
+    /**
+     * The path beneath the root, as the kernel resolves it: "" for the root itself. By text, because this runs for
+     * every file a search touches and Path.relativize allocates a path per name.
+     */
     private String relative(Path host) {
+        String path = host.toString();
+        if (path.length() == rootName.length()) {
+            return "";
+        }
+        if (path.startsWith(rootName) && path.charAt(rootName.length()) == '/') {
+            return path.substring(rootName.length() + 1);
+        }
         return root.relativize(host).toString();
     }
 
@@ -594,13 +614,36 @@ final class WorkspaceFileSystem implements FileSystem {
         attributeCache.clear();
     }
 
+    /**
+     * ENOENT for the guest. Without a stack trace: it only becomes an errno, and tools probe for files that are not
+     * there all the time (a search asks every directory for its .gitignore and .ignore), where filling in the deep
+     * Truffle stack was a third of the memory a glob allocated.
+     */
+    private static class MissingFileException extends NoSuchFileException {
+
+        private static final long serialVersionUID = 1L;
+
+        MissingFileException(String file) {
+            super(file);
+        }
+
+        MissingFileException(String file, String reason) {
+            super(file, null, reason);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
     /** Said as "no such file": the guest learns nothing about the host beyond its workspace. */
-    private static final class OutsideWorkspaceException extends NoSuchFileException {
+    private static final class OutsideWorkspaceException extends MissingFileException {
 
         private static final long serialVersionUID = 1L;
 
         OutsideWorkspaceException(Path asked) {
-            super(asked.toString(), null, "outside the workspace");
+            super(asked.toString(), "outside the workspace");
         }
     }
 
