@@ -37,7 +37,11 @@ BOXAGNTS_JAVA_OPTS="${BOXAGNTS_JAVA_OPTS:-} $nmt_opts -Xlog:gc:file=$work/gc.log
   --workspace-dir "$work/ws" --data-dir "$work/data" --port "$port" --access-token-file "$work/token" \
   --model-url "http://127.0.0.1:$model_port/v1" >"$work/log" 2>&1 &
 pid=$!
-until api "$base/api/health" 2>/dev/null | grep -q '"state":"READY"'; do sleep 0.1; done
+ready_by=$((SECONDS + 180))
+until api "$base/api/health" 2>/dev/null | grep -q '"state":"READY"'; do
+  kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$ready_by" ] || { echo "the runtime never became ready:" >&2; tail -n 20 "$work/log" >&2; exit 1; }
+  sleep 0.1
+done
 until [ "$(api "$base/api/tools" | grep -o '"name":"' | wc -l)" -ge 6 ]; do sleep 0.1; done
 sleep 2
 rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status"; }
@@ -90,7 +94,7 @@ at_end=$(rss)
 nmt() { # committed MB per NMT category, on one line
   [ -n "$nmt_opts" ] || return 0
   "$jdk/bin/jcmd" "$pid" VM.native_memory summary scale=MB |
-    sed -n 's/^-  *\([A-Za-z ]*[a-z]\) (reserved=[0-9]*MB, committed=\([0-9]*\)MB).*/\1 \2/p' |
+    sed -n 's/^-  *\([A-Za-z ]*[a-z]\) (reserved=[0-9]*MB, committed=\([0-9]*\)MB[,)].*/\1 \2/p; s/^Total: reserved=[0-9]*MB, committed=\([0-9]*\)MB.*/Total \1/p' |
     awk '$NF > 0 {printf "%s%s=%s MB", sep, substr($0, 1, length($0) - length($NF) - 1), $NF; sep=", "} END {print ""}'
 }
 nmt_end=$(nmt)
