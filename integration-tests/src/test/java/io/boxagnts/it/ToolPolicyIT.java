@@ -198,7 +198,9 @@ public class ToolPolicyIT {
                     registry.tool("read_file").isEmpty() && registry.refused().stream().anyMatch(r ->
                             r.bundle().equals("io.boxagnts.tool.read_file")
                                     && r.reason().contains("maxOutputKb 1024 is above the runtime's cap of 512")));
-            assertTrue(audit.find(new AuditQuery(null, "io.boxagnts.sandbox", "admin", 10)).toString()
+            // ConfigAdmin tells its listeners asynchronously: the audit record may follow the sandbox's change.
+            Await.until("the cap's change is in the audit log", () -> audit.find(
+                    new AuditQuery(null, "io.boxagnts.sandbox", "admin", 10)).toString()
                     .contains("\"maxOutputKb\":\"512\""));
         } finally {
             sandbox.delete();
