@@ -260,6 +260,50 @@ public class ConsoleIT {
                 .status() == 200);
     }
 
+    /**
+     * The Configuration page refuses to change what a conf/ file holds (the file is what runs, and is never rewritten)
+     * and what the launcher sets (the HTTP server's address: a form must not bind it elsewhere), with the reason.
+     */
+    @Test
+    public void theConfigurationPageRefusesWhatAConfFileOrTheLauncherSets() throws Exception {
+        String pid = "io.boxagnts.tool.policy~list_dir";
+        Path file = runtime.conf("io.boxagnts.tool.policy-list_dir.cfg", "timeoutMs=4000\n");
+        try {
+            Await.until("the file's configuration applies", () -> listDirConfig().contains("\"timeoutMs\":\"4000\""));
+            for (String form : new String[] {"propertylist=timeoutMs&timeoutMs=1000", "delete=1"}) {
+                HttpResponse<String> refused = saveInConsole(pid, form);
+                assertEquals(refused.body(), 400, refused.statusCode());
+                assertTrue(refused.body(), refused.body().contains("comes from the configuration file")
+                        && refused.body().contains("io.boxagnts.tool.policy-list_dir.cfg"));
+            }
+            assertTrue(listDirConfig(), listDirConfig().contains("\"timeoutMs\":\"4000\""));
+
+            HttpResponse<String> rebind = saveInConsole("org.apache.felix.http",
+                    "propertylist=org.apache.felix.http.host&org.apache.felix.http.host=0.0.0.0");
+            assertEquals(rebind.body(), 400, rebind.statusCode());
+            assertTrue(rebind.body(), rebind.body().contains("the command line sets (--host, --port)"));
+            String stored = Http.get(runtime.url("/system/console/configMgr/org.apache.felix.http.json")).body();
+            assertFalse(stored, stored.contains("0.0.0.0"));
+
+            String audit = Http.get(runtime.url("/api/audit?type=admin&limit=1000")).body();
+            assertTrue(audit, audit.contains("\"subject\":\"" + pid + "\"") && audit.contains("\"outcome\":\"refused\"")
+                    && audit.contains("\"subject\":\"org.apache.felix.http\""));
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    private static String listDirConfig() throws Exception {
+        return Http.get(runtime.url("/api/admin/tools/list_dir")).body();
+    }
+
+    /** What the Configuration page's editor posts when its Save (or Delete) button is pressed. */
+    private static HttpResponse<String> saveInConsole(String pid, String form) throws Exception {
+        return send(request("/system/console/configMgr/" + pid).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("apply=true&action=ajaxConfigManager&" + form)));
+    }
+
     private static int freePort() throws java.io.IOException {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();

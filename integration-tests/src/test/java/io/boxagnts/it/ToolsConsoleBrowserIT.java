@@ -117,6 +117,11 @@ public class ToolsConsoleBrowserIT {
         browser.find("#tools-upload button").click();
         browser.awaitText("#tools-message", "echo.jar deployed");
         browser.awaitText("#tools", "test.tool.echo");
+        // post/redirect/get: the browser is on the page, so a reload neither repeats the upload nor shows its outcome
+        String url = browser.driver.getCurrentUrl();
+        assertTrue(url, url.contains("/system/console/tools?outcome="));
+        browser.driver.navigate().refresh();
+        browser.until(d -> d.findElements(By.cssSelector("#tools-message")).isEmpty(), "the outcome shown only once");
         assertEquals(200, Http.post(runtime.url("/api/tools/echo/invoke"), "{\"hi\":1}").status());
         browser.screenshot("console-tools-uploaded");
 

@@ -23,7 +23,7 @@ import org.osgi.service.component.annotations.Reference;
  * The console page {@code /system/console/tools}: what {@code /api/admin/tools} and {@code /api/admin/bundles} do,
  * from the browser. Plain HTML forms posted back to the page (no script of its own), each action through
  * {@link ToolAdministration}, so it is applied, audited and refused exactly as over the API; the page then shows the
- * tools as they now are, with what happened.
+ * tools as they now are, with what happened, after a redirect (a reload does not repeat the action).
  */
 @Component(service = Servlet.class, property = {
         ServletConstants.PLUGIN_LABEL + "=" + ToolsConsolePlugin.LABEL,
@@ -32,12 +32,14 @@ import org.osgi.service.component.annotations.Reference;
 public final class ToolsConsolePlugin extends AbstractServlet {
 
     static final String LABEL = "tools";
-    private static final String MESSAGE = ToolsConsolePlugin.class.getName() + ".message";
+    /** The query parameter that names what the last action did (see {@link ActionOutcomes}). */
+    static final String OUTCOME = "outcome";
 
     @Serial
     private static final long serialVersionUID = 1L;
 
     private final transient ToolAdministration admin;
+    private final transient ActionOutcomes<ToolsPage.Message> outcomes = new ActionOutcomes<>();
 
     @Activate
     public ToolsConsolePlugin(@Reference ToolAdministration admin) {
@@ -46,16 +48,23 @@ public final class ToolsConsolePlugin extends AbstractServlet {
 
     @Override
     public void renderContent(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        String root = (String) request.getAttribute(ServletConstants.ATTR_PLUGIN_ROOT);
-        ToolsPage.Message message = (ToolsPage.Message) request.getAttribute(MESSAGE);
-        response.getWriter().write(ToolsPage.render(root == null ? LABEL : root, admin.overview(), message));
+        ToolsPage.Message message = outcomes.take(request.getParameter(OUTCOME)).orElse(null);
+        response.getWriter().write(ToolsPage.render(pluginRoot(request), admin.overview(), message));
     }
 
+    /** The page's own path, which the console tells its plugins. */
+    private static String pluginRoot(HttpServletRequest request) {
+        Object root = request.getAttribute(ServletConstants.ATTR_PLUGIN_ROOT);
+        return root instanceof String path ? path : LABEL;
+    }
+
+    /** Performs the action, then sends the browser to the page that shows its outcome (post/redirect/get). */
     @Override
     protected void doPost(HttpServletRequest request, HttpServletResponse response)
             throws ServletException, IOException {
-        request.setAttribute(MESSAGE, perform(request));
-        doGet(request, response);
+        String id = outcomes.put(perform(request));
+        response.setStatus(HttpServletResponse.SC_SEE_OTHER);
+        response.setHeader("Location", pluginRoot(request) + "?" + OUTCOME + "=" + id);
     }
 
     private ToolsPage.Message perform(HttpServletRequest request) throws IOException, ServletException {

@@ -7,7 +7,9 @@
  * ({@code GET /api/console}) tells the web UI whether to link to the console;
  * {@link io.boxagnts.console.AuditConsolePlugin} is the console page of the audit log ({@code /system/console/audit},
  * rendered by {@link io.boxagnts.console.AuditPage}); {@link io.boxagnts.console.ConsoleActionAuditor} records every
- * console request that may change something, with who sent it; {@link io.boxagnts.console.ConsoleBranding} names and
+ * console request that may change something, with who sent it;
+ * {@link io.boxagnts.console.ConsoleConfigurationGuard} keeps the Configuration page from changing what a {@code conf/}
+ * file or the launcher sets; {@link io.boxagnts.console.ConsoleBranding} names and
  * marks the console as BoxAgnts'.
  */
 package io.boxagnts.console;
