@@ -132,30 +132,121 @@ public class ProfilesIT {
         }
     }
 
+    /**
+     * A trusted tool overwritten in place (same file name) goes through FileInstall's update, not its install: the
+     * resolver hook checks the content the framework took in and refuses it, and the old tool is gone (decision
+     * 0031); the trusted jar put back brings it back. A bundle installed through the Web Console is checked the same.
+     */
+    @Test
+    public void enterpriseRefusesATrustedToolOverwrittenInPlaceAndAnythingTheConsoleInstalls() throws Exception {
+        Path dist = unpack("enterprise", "tar.gz", "overwrite");
+        Path adminToken = Files.writeString(root.resolve("admin-token-overwrite"), "admin-" + "6".repeat(40) + "\n");
+        Files.setPosixFilePermissions(adminToken, PosixFilePermissions.fromString("rw-------"));
+        Path plugins = dist.resolve("plugins");
+        Path grep = shippedJar(plugins, "io.boxagnts.tool.grep-");
+        String file = grep.getFileName().toString();
+        Path trusted = Files.copy(grep, root.resolve("trusted-" + System.nanoTime() + ".jar"));
+        try (Started started = start(dist, "--admin-token-file", adminToken.toString())) {
+            started.adminToken = "admin-" + "6".repeat(40);
+            TreeSet<String> curated = new TreeSet<>(List.of("edit_file", "glob", "grep", "list_dir", "read_file"));
+            assertEquals(curated, started.tools());
+            TreeSet<String> withoutGrep = new TreeSet<>(curated);
+            withoutGrep.remove("grep");
+
+            String altered = "altered after signing: SHA-256 digest error for grep.wasm";
+            replace(tampered(plugins), grep);
+            Await.until("the overwritten grep is refused", () -> started.refused().containsKey(file));
+            assertEquals("io.boxagnts.tool.grep: " + altered, started.refused().get(file));
+            assertEquals("the old grep is gone, and nothing of the new one runs", withoutGrep, started.tools());
+            String warnings = JsonParser.parseString(Http.get(started.url("/api/health")).body()).getAsJsonObject()
+                    .getAsJsonArray("warnings").toString();
+            assertTrue(warnings, warnings.contains("plugins/" + file + ": " + altered));
+            String audit = Http.get(started.url("/api/audit?type=admin&limit=1000")).body();
+            assertTrue(audit, audit.contains(altered) && audit.contains("\"file\":\"" + file + "\""));
+            String page = started.asAdmin("/system/console/tools");
+            assertTrue(page, page.contains(file) && page.contains("SHA-256 digest error for grep.wasm"));
+
+            replace(signedBy("foreign", unsignedCopy(trusted)), grep);
+            Await.until("re-signed by an unknown key, refused", () -> started.refused().getOrDefault(file, "")
+                    .startsWith("io.boxagnts.tool.grep: signed by an unknown publisher: 'CN=Someone Else'"));
+            assertEquals(withoutGrep, started.tools());
+
+            replace(unsignedCopy(trusted), grep);
+            Await.until("unsigned, refused", () -> ("io.boxagnts.tool.grep: not signed: this distribution runs only "
+                    + "plugins signed by a trusted publisher (trust policy signed-only)").equals(
+                            started.refused().get(file)));
+            assertEquals(withoutGrep, started.tools());
+
+            replace(trusted, grep);
+            Await.until("the trusted grep is back", () -> started.tools().contains("grep"));
+            assertEquals(curated, started.tools());
+            assertEquals(Map.of(), started.refused());
+
+            // The Web Console's own install, which FileInstall and the admin API's checks never see.
+            assertEquals(302, started.consoleInstall(unsignedEcho()));
+            Await.until("the echo installed through the console is refused", () -> started.refused().values()
+                    .stream().anyMatch(reason -> reason.equals("test.tool.echo: not signed: this distribution runs "
+                            + "only plugins signed by a trusted publisher (trust policy signed-only)")));
+            assertEquals(curated, started.tools());
+        }
+    }
+
+    /** Replaces a jar of the plugins folder in place: the same name, other content (whole, as a copy tool does). */
+    private static void replace(Path content, Path target) throws IOException {
+        Path temp = Files.createTempFile(target.getParent().getParent(), "replace", ".part");
+        Files.copy(content, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The jar without its signature: the manifest's digests and the signature files dropped. */
+    private static Path unsignedCopy(Path signed) throws IOException {
+        Path out = root.resolve("unsigned-" + System.nanoTime() + ".jar");
+        try (java.util.jar.JarFile in = new java.util.jar.JarFile(signed.toFile())) {
+            java.util.jar.Manifest manifest = new java.util.jar.Manifest(in.getManifest());
+            manifest.getEntries().clear(); // the per-entry digests are the signature's
+            try (java.util.jar.JarOutputStream jar = new java.util.jar.JarOutputStream(Files.newOutputStream(out),
+                    manifest)) {
+                copyUnsigned(in, jar);
+            }
+        }
+        return out;
+    }
+
+    private static void copyUnsigned(java.util.jar.JarFile in, java.util.jar.JarOutputStream jar)
+            throws IOException {
+        for (java.util.jar.JarEntry entry : java.util.Collections.list(in.entries())) {
+            if (!entry.getName().startsWith("META-INF/")) {
+                jar.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                jar.write(in.getInputStream(entry).readAllBytes());
+            }
+        }
+    }
+
     /** The hostile suite's echo module as an unsigned tool bundle, test.tool.echo. */
     private static Path unsignedEcho() throws IOException {
         return TestBundles.toolBundle(Files.createDirectories(root.resolve("bundles-" + System.nanoTime())), "echo",
                 TestBundles.hostileModule("echo"), "none", 5000);
     }
 
-    /** The echo bundle signed by a publisher the distribution does not know (a key made here by keytool). */
+    /** The echo bundle signed by a publisher the distribution does not know. */
     private static Path foreignSigned() throws Exception {
-        Path jar = unsignedEcho();
-        Path store = jar.resolveSibling("foreign.p12");
+        return signedBy("foreign", unsignedEcho());
+    }
+
+    /** The jar signed by a key made here by keytool, 'CN=Someone Else', which no distribution trusts. */
+    private static Path signedBy(String alias, Path jar) throws Exception {
+        Path store = jar.resolveSibling(alias + "-" + System.nanoTime() + ".p12");
         jdkTool("keytool", "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass",
-                "foreign-pass", "-alias", "foreign", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
+                "foreign-pass", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30",
                 "-dname", "CN=Someone Else");
-        jdkTool("jarsigner", "-keystore", store.toString(), "-storepass", "foreign-pass", jar.toString(), "foreign");
+        jdkTool("jarsigner", "-keystore", store.toString(), "-storepass", "foreign-pass", jar.toString(), alias);
         return jar;
     }
 
     /** A shipped core tool bundle (signed by the build) with one byte of its .wasm changed. */
     private static Path tampered(Path plugins) throws IOException {
-        Path grep;
-        try (java.util.stream.Stream<Path> jars = Files.list(plugins)) {
-            grep = jars.filter(j -> j.getFileName().toString().startsWith("io.boxagnts.tool.grep-")).findFirst()
-                    .orElseThrow();
-        }
+        Path grep = shippedJar(plugins, "io.boxagnts.tool.grep-");
         Path out = root.resolve("grep-tampered-" + System.nanoTime() + ".jar");
         try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(grep.toFile());
                 java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(out))) {
@@ -169,6 +260,12 @@ public class ProfilesIT {
             }
         }
         return out;
+    }
+
+    private static Path shippedJar(Path plugins, String prefix) throws IOException {
+        try (java.util.stream.Stream<Path> jars = Files.list(plugins)) {
+            return jars.filter(j -> j.getFileName().toString().startsWith(prefix)).findFirst().orElseThrow();
+        }
     }
 
     private static void jdkTool(String tool, String... args) throws Exception {
@@ -229,6 +326,26 @@ public class ProfilesIT {
             return Http.send(request.GET().build()).body();
         }
 
+        /** Installs and starts a bundle through the Web Console's install form; its answer's status. */
+        int consoleInstall(Path jar) throws Exception {
+            String boundary = "boundary" + System.nanoTime();
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            for (String[] field : List.of(new String[] {"action", "install"}, new String[] {"bundlestart", "start"})) {
+                body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field[0]
+                        + "\"\r\n\r\n" + field[1] + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"bundlefile\"; filename=\""
+                    + "console-echo.jar\"\r\nContent-Type: application/java-archive\r\n\r\n")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            body.writeBytes(Files.readAllBytes(jar));
+            body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            java.net.http.HttpRequest.Builder request = Http.request(url("/system/console/bundles"));
+            request.setHeader("Authorization", "Bearer " + adminToken);
+            request.setHeader("Content-Type", "multipart/form-data; boundary=" + boundary);
+            return Http.send(request.POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                    .build()).status();
+        }
+
         /**
          * A configuration value as ConfigAdmin holds it (read through the Web Console's configuration JSON), or null
          * when the PID has no configuration.
@@ -262,7 +379,7 @@ public class ProfilesIT {
 
     private static Started start(Path dist, String... options) throws Exception {
         int port = freePort();
-        String name = dist.getFileName().toString();
+        String name = dist.getParent().getFileName().toString(); // one per unpacked copy
         List<String> args = new ArrayList<>(List.of("--workspace-dir",
                 Files.createDirectories(root.resolve(name + "-ws")).toString(), "--data-dir",
                 root.resolve(name + "-data").toString(), "--port", Integer.toString(port)));
@@ -296,9 +413,14 @@ public class ProfilesIT {
 
     /** Unpacks the profile's archive with the system's own tar or unzip, as a user would. */
     private static Path unpack(String profile, String format) throws Exception {
+        return unpack(profile, format, "");
+    }
+
+    /** @param copy names a second copy of the same profile, for a test that changes its folders */
+    private static Path unpack(String profile, String format, String copy) throws Exception {
         Path archive = BoxagntsProcess.DIST.getParent().resolve("boxagnts-" + profile + "-" + version() + "." + format);
         assertTrue(archive + " was built", Files.isRegularFile(archive));
-        Path into = Files.createDirectories(root.resolve("unpacked-" + profile));
+        Path into = Files.createDirectories(root.resolve("unpacked-" + profile + copy));
         List<String> command = format.equals("zip")
                 ? List.of("unzip", "-q", archive.toString(), "-d", into.toString())
                 : List.of("tar", "-xzf", archive.toString(), "-C", into.toString());

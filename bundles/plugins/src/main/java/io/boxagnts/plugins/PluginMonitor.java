@@ -10,17 +10,24 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.jar.JarFile;
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
+import org.osgi.framework.hooks.resolver.ResolverHook;
+import org.osgi.framework.hooks.resolver.ResolverHookFactory;
+import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -35,12 +42,15 @@ import org.slf4j.LoggerFactory;
  * bundles (FileInstall would skip them silently) and, under the {@code signed-only} trust policy, those not signed by
  * a trusted publisher or altered since (FileInstall asks its extensions before installing a jar as a bundle, so such
  * a jar is never installed). Each is refused once, with its reason, in the log and the audit log; it reports every
- * plugin's state.
+ * plugin's state. Under {@code signed-only} it is also a resolver hook ({@link ContentTrust}): whatever else brings
+ * a bundle's content in (FileInstall's update of a jar overwritten in place, the Web Console) is checked on the
+ * content the framework holds before the bundle can resolve (decision 0031).
  */
-@Component(service = {PluginRegistry.class, ArtifactInstaller.class})
-public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
+@Component(service = {PluginRegistry.class, ArtifactInstaller.class, ResolverHookFactory.class})
+public final class PluginMonitor implements PluginRegistry, ArtifactInstaller, ResolverHookFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(PluginMonitor.class);
+    private static final String REFERENCE = "reference:";
 
     private final BundleContext context;
     private final Path pluginsDir;
@@ -50,6 +60,7 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
     private final Map<Path, Refusal> refused = new ConcurrentHashMap<>();
     private final PluginFolder folder;
     private final PublisherTrust trust;
+    private final ContentTrust contentTrust;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile AuditLog audit;
@@ -64,6 +75,7 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
         this.trust = PublisherTrust.of(context.getProperty(RuntimeProperties.TRUST_POLICY),
                 trustDir == null ? null : Path.of(trustDir));
         this.folder = new PluginFolder(context, pluginsDir, trust);
+        this.contentTrust = new ContentTrust(trust, distribution(context), this::refuse);
         LOG.info("plugins/: {}", trust.describe());
     }
 
@@ -78,6 +90,31 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
     public void remove(String fileName) throws IOException {
         folder.remove(fileName);
         LOG.info("plugins/{} deleted by the admin API", fileName);
+    }
+
+    @Override
+    public ResolverHook begin(Collection<BundleRevision> triggers) {
+        return contentTrust.hook();
+    }
+
+    /**
+     * The distribution's own bundles, which the launcher installed in place from its system/ folder before this
+     * bundle started ({@code reference:} locations there); every other bundle's content must be trusted.
+     */
+    private static Predicate<Bundle> distribution(BundleContext context) {
+        Set<Path> systemDirs = new HashSet<>();
+        for (Bundle bundle : context.getBundles()) {
+            Path path = bundle.getLocation().startsWith(REFERENCE) ? locationPath(bundle.getLocation().substring(
+                    REFERENCE.length())) : null;
+            if (path != null) {
+                systemDirs.add(path.getParent());
+            }
+        }
+        return bundle -> {
+            String location = bundle.getLocation();
+            Path path = location.startsWith(REFERENCE) ? locationPath(location.substring(REFERENCE.length())) : null;
+            return path != null && systemDirs.contains(path.getParent());
+        };
     }
 
     @Override
@@ -111,13 +148,23 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
         String problem = problem(artifact).orElse("changed while it was being read; copy it again");
         Refusal refusal = refusal(artifact, problem);
         if (!refusal.equals(refused.put(key(artifact), refusal))) {
-            LOG.warn("plugins/{} refused: {}", artifact.getName(), problem);
-            AuditLog log = audit;
-            if (log != null) {
-                log.record(new AdminAction("plugins folder", "refuse", refusal.symbolicName().isEmpty()
-                        ? artifact.getName() : refusal.symbolicName(), Map.of("file", artifact.getName(),
-                                "version", refusal.version(), "reason", problem)));
-            }
+            report(artifact.getName(), refusal);
+        }
+    }
+
+    /** A bundle whose content the resolver hook refused (once per revision). */
+    private void refuse(Bundle bundle, String problem) {
+        report(fileName(bundle), new Refusal(Objects.requireNonNullElse(bundle.getSymbolicName(), ""),
+                bundle.getVersion().toString(), problem));
+    }
+
+    private void report(String file, Refusal refusal) {
+        LOG.warn("plugins/{} refused: {}", file, refusal.problem());
+        AuditLog log = audit;
+        if (log != null) {
+            log.record(new AdminAction("plugins folder", "refuse", refusal.symbolicName().isEmpty() ? file
+                    : refusal.symbolicName(), Map.of("file", file, "version", refusal.version(), "reason",
+                            refusal.problem())));
         }
     }
 
@@ -141,8 +188,14 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
                 refusal.symbolicName(), refusal.version(), Plugin.State.REFUSED, refusal.problem())));
         FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
         for (Bundle bundle : context.getBundles()) {
+            Optional<String> untrusted = bundle.getState() == Bundle.INSTALLED ? contentTrust.refusal(bundle)
+                    : Optional.empty();
             Path location = pluginPath(bundle.getLocation());
-            if (location != null) {
+            if (untrusted.isPresent() && (location == null || !refused.containsKey(location))) {
+                // from the plugins folder or elsewhere (the Web Console): installed, but it may not resolve
+                plugins.add(new Plugin(fileName(bundle), bundle.getSymbolicName(), bundle.getVersion().toString(),
+                        Plugin.State.REFUSED, untrusted.get()));
+            } else if (location != null) {
                 plugins.add(describe(location, bundle, wiring));
             }
         }
@@ -174,6 +227,12 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller {
     private Path pluginPath(String location) {
         Path path = locationPath(location);
         return path != null && pluginsDir.equals(path.getParent()) ? path : null;
+    }
+
+    /** The name of the file a bundle came from: the last part of its location. */
+    private static String fileName(Bundle bundle) {
+        String location = bundle.getLocation();
+        return location.substring(location.lastIndexOf('/') + 1);
     }
 
     /** The file a bundle was installed from, or null when its location is not a file. */

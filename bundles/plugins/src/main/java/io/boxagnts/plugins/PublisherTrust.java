@@ -1,5 +1,7 @@
 package io.boxagnts.plugins;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,13 +15,18 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 import java.util.stream.Collectors;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 /**
  * Which plugins may run: under {@code signed-only}, a jar every entry of which is signed by a trusted publisher (a
@@ -101,29 +108,64 @@ final class PublisherTrust {
                 : "no plugin runs: " + storeProblem;
     }
 
-    /** @return why the jar may not run, or empty when it may */
+    /** @return why the jar file may not run, or empty when it may */
     Optional<String> problem(File jar) {
+        if (!signedOnly) {
+            return Optional.empty();
+        }
+        try (JarFile file = new JarFile(jar, false)) {
+            return problem(new Content() {
+                @Override
+                public List<String> names() {
+                    return file.stream().map(JarEntry::getName).toList();
+                }
+
+                @Override
+                public InputStream open(String name) throws IOException {
+                    return file.getInputStream(file.getEntry(name));
+                }
+            });
+        } catch (IOException e) {
+            return Optional.of("cannot be read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The entries of a jar, as whoever will run it reads them: a jar file, or an installed bundle's content in the
+     * framework's cache ({@link BundleContent}).
+     */
+    interface Content {
+        /** Every entry's name; a directory's ends with '/'. */
+        List<String> names() throws IOException;
+
+        InputStream open(String name) throws IOException;
+    }
+
+    /**
+     * @return why the content may not run, or empty when it may. The entries are read once, through
+     *     {@code content}, into a jar laid out as the JDK's stream verification wants it (manifest, signature files,
+     *     the rest), which is then verified: so what is checked is exactly what {@code content} serves, whatever the
+     *     file it came from looks like (decision 0031).
+     */
+    Optional<String> problem(Content content) {
         if (!signedOnly) {
             return Optional.empty();
         }
         if (!storeProblem.isEmpty()) {
             return Optional.of("refused under the signed-only policy: " + storeProblem);
         }
-        try (JarFile file = new JarFile(jar, true)) {
+        try (JarInputStream jar = new JarInputStream(new ByteArrayInputStream(relaid(content)), true)) {
             String unsigned = null;
             String foreign = null;
             boolean signed = false;
             byte[] buffer = new byte[65536];
-            for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
-                JarEntry entry = entries.nextElement();
+            for (JarEntry entry; (entry = jar.getNextJarEntry()) != null; ) {
                 if (entry.isDirectory() || isSignatureFile(entry.getName())) {
                     continue;
                 }
                 // Reading an entry to its end is what checks its digest; the signers are known only then.
-                try (InputStream in = file.getInputStream(entry)) {
-                    while (in.read(buffer) >= 0) {
-                        // read to the end
-                    }
+                while (jar.read(buffer) >= 0) {
+                    // read to the end
                 }
                 CodeSigner[] signers = entry.getCodeSigners();
                 if (signers == null) {
@@ -154,6 +196,41 @@ final class PublisherTrust {
         } catch (IOException e) {
             return Optional.of("cannot be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * The content's files as one jar in the order {@link JarInputStream} verifies: the manifest first, then the
+     * signature files, then every other entry. A name twice is refused: which copy runs would depend on the reader.
+     */
+    private static byte[] relaid(Content content) throws IOException {
+        List<String> manifest = new ArrayList<>();
+        List<String> signatures = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String name : content.names()) {
+            if (name.endsWith("/")) {
+                continue;
+            }
+            if (!seen.add(name)) {
+                throw new IOException("the jar holds " + name + " twice");
+            }
+            (name.equalsIgnoreCase(JarFile.MANIFEST_NAME) ? manifest : isSignatureFile(name) ? signatures : others)
+                    .add(name);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            zip.setLevel(Deflater.NO_COMPRESSION);
+            for (List<String> group : List.of(manifest, signatures, others)) {
+                for (String name : group) {
+                    zip.putNextEntry(new ZipEntry(name));
+                    try (InputStream in = content.open(name)) {
+                        in.transferTo(zip);
+                    }
+                    zip.closeEntry();
+                }
+            }
+        }
+        return bytes.toByteArray();
     }
 
     /** A signer is trusted when its certificate, or one up its chain that signed the one below, is a publisher's. */

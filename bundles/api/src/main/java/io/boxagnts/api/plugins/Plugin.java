@@ -3,7 +3,7 @@ package io.boxagnts.api.plugins;
 import java.util.Objects;
 
 /**
- * A jar of the plugins folder.
+ * A jar of the plugins folder (or a bundle installed otherwise, e.g. through the Web Console, that was refused).
  *
  * @param file the jar's file name
  * @param symbolicName its bundle symbolic name, empty when it is not a bundle
@@ -22,7 +22,7 @@ public record Plugin(String file, String symbolicName, String version, State sta
         UNRESOLVED,
         /** A resolved bundle that did not start, e.g. because its activator failed. */
         NOT_STARTED,
-        /** Not a bundle at all: not a jar, or no OSGi manifest. */
+        /** Not run: not a bundle at all (not a jar, no OSGi manifest), or not trusted under the signed-only policy. */
         REFUSED
     }
 
