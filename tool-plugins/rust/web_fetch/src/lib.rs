@@ -36,6 +36,7 @@ pub fn outcome(answer: &[u8]) -> (String, i32) {
                 let kind: &'static str = match error.get("kind").and_then(Value::as_str) {
                     Some("invalid_input") => "invalid_input",
                     Some("permission_denied") => "permission_denied",
+                    Some("timeout") => "timeout",
                     _ => "failed",
                 };
                 let message = error.get("message").and_then(Value::as_str).unwrap_or("the fetch failed");
@@ -115,6 +116,8 @@ mod tests {
         let v: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["error"]["kind"], "permission_denied");
         assert_eq!(v["error"]["message"], "web fetching is off");
+        let (out, _) = outcome(br#"{"error":{"kind":"timeout","message":"the fetch did not finish"}}"#);
+        assert_eq!(serde_json::from_str::<Value>(&out).unwrap()["error"]["kind"], "timeout");
         assert_eq!(outcome(b"not json").1, 1);
     }
 }

@@ -57,10 +57,11 @@ final class ModuleRun {
     }
 
     /**
-     * How a run ended when the sandbox did not stop it: the module's exit status, what it wrote, and the first thing
-     * the filesystem layer refused it, if any.
+     * How a run ended when the sandbox did not stop it: the module's exit status, what it wrote, the first thing the
+     * filesystem layer refused it, if any, and why the host's web fetch ran out of time, if it did.
      */
-    record Outcome(int exitCode, String stdout, String stderr, Duration duration, Optional<String> denial) {}
+    record Outcome(int exitCode, String stdout, String stderr, Duration duration, Optional<String> denial,
+            Optional<String> fetchTimeout) {}
 
     private enum Stop { TIMEOUT, OUTPUT, CANCELLED }
 
@@ -135,7 +136,8 @@ final class ModuleRun {
             throw outputTooLarge(name, limits);
         }
         return new Outcome(exitCode, out.text(), err.text(), duration,
-                files == null ? Optional.empty() : files.firstDenial());
+                files == null ? Optional.empty() : files.firstDenial(),
+                web == null ? Optional.empty() : web.timeout());
     }
 
     /**

@@ -214,6 +214,12 @@ final class WasmTool implements Tool {
                 LOG.debug("tool {} failed after a refusal: {}", spec.name(), e.error().message());
                 throw new ToolException(new ToolError(ToolError.Kind.PERMISSION_DENIED, outcome.denial().get()), e);
             }
+            if (outcome.fetchTimeout().isPresent()) {
+                // The host's fetch ran out of time: a time limit, reported like the sandbox's own (TIMEOUT), on the
+                // host's word; a tool cannot claim it by naming the kind in its error.
+                throw new ToolException(new ToolError(ToolError.Kind.TIMEOUT, spec.name() + ": "
+                        + outcome.fetchTimeout().get()), e);
+            }
             throw e;
         }
     }

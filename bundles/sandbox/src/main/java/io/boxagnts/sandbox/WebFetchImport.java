@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
@@ -22,7 +23,9 @@ import org.graalvm.polyglot.proxy.ProxyExecutable;
  * {@code web_fetch(request_ptr, request_len, out_ptr, out_capacity) -> i32}. The request is a JSON object
  * {@code {"url": "...", "max_bytes": N}}; the answer, written at {@code out_ptr}, is
  * {@code {"status", "content_type", "truncated", "url", "text"}} or {@code {"error": {"kind", "message"}}} with kind
- * {@code permission_denied}, {@code invalid_input} or {@code failed}. The function returns the answer's length, or
+ * {@code permission_denied}, {@code invalid_input}, {@code timeout} or {@code failed}. A fetch that ran out of time
+ * is also remembered here ({@link #timeout()}), so that the call is reported as the sandbox's {@code TIMEOUT}, as
+ * for any tool stopped at its time limit, on the host's word rather than on what the tool says. The function returns the answer's length, or
  * minus the length when it does not fit in {@code out_capacity} (the answer is then kept, and the same request again
  * with a buffer that large gets it without a second fetch), or -1 for arguments outside the module's memory.
  * What may be fetched is the {@link WebFetcher}'s decision; this class only carries the call across.
@@ -43,6 +46,7 @@ final class WebFetchImport implements ProxyExecutable {
     private Value memory;
     private byte[] pendingRequest;
     private byte[] pendingAnswer;
+    private volatile String timeout;
 
     WebFetchImport(Supplier<WebFetcher> fetcher, String tool, String callId, String caller, long deadlineNanos) {
         this.fetcher = fetcher;
@@ -50,6 +54,11 @@ final class WebFetchImport implements ProxyExecutable {
         this.callId = callId;
         this.caller = caller;
         this.deadlineNanos = deadlineNanos;
+    }
+
+    /** Why a fetch of this run ran out of time (the fetch's own limit, or no time left in the call), if one did. */
+    Optional<String> timeout() {
+        return Optional.ofNullable(timeout);
     }
 
     /** The import object for {@code newInstance}: {@code {"boxagnts": {"web_fetch": this}}}. */
@@ -114,9 +123,13 @@ final class WebFetchImport implements ProxyExecutable {
         try {
             answer = page(request);
         } catch (WebFetchException e) {
+            if (e.kind() == WebFetchException.Kind.TIMEOUT) {
+                timeout = e.getMessage();
+            }
             answer = error(switch (e.kind()) {
                 case DISABLED, REFUSED -> "permission_denied";
                 case INVALID_URL -> "invalid_input";
+                case TIMEOUT -> "timeout";
                 default -> "failed";
             }, e.getMessage());
         }
@@ -143,7 +156,8 @@ final class WebFetchImport implements ProxyExecutable {
         }
         Duration left = Duration.ofNanos(deadlineNanos - System.nanoTime()).minus(MARGIN);
         if (left.isNegative() || left.isZero()) {
-            return error("failed", "no time is left in this call to fetch anything");
+            throw new WebFetchException(WebFetchException.Kind.TIMEOUT, "no time is left in this call to fetch "
+                    + "anything (the tool's time limit is nearly used up)");
         }
         WebPage page = web.fetch(new WebFetchRequest(json.get("url").getAsString(), maxBytes, left, tool, callId,
                 caller));

@@ -100,19 +100,29 @@ final class HttpGet {
                 throw new IOException("the server sent a malformed Content-Length");
             }
         }
-        ByteArrayOutputStream read = new ByteArrayOutputStream();
+        // Never more than the limit is asked of the body: a huge or endless answer costs the limit and no more, and
+        // the connection is closed once it is reached. Whether there was more is then known from Content-Length or,
+        // without one, from a single byte more.
+        ByteArrayOutputStream read = new ByteArrayOutputStream((int) Math.min(maxBytes, 64 << 10));
         byte[] buffer = new byte[16384];
-        boolean truncated = false;
-        for (int n; (n = body.read(buffer)) > 0; ) {
-            long room = maxBytes - read.size();
-            if (n > room) {
-                read.write(buffer, 0, (int) room);
-                truncated = true;
-                break;
-            }
+        for (int n; read.size() < maxBytes
+                && (n = body.read(buffer, 0, (int) Math.min(buffer.length, maxBytes - read.size()))) > 0; ) {
             read.write(buffer, 0, n);
         }
+        boolean truncated = read.size() >= maxBytes && more(body);
         return new Response(status, headers, read.toByteArray(), truncated);
+    }
+
+    /** Whether a body read up to the limit goes on. */
+    private static boolean more(InputStream body) throws IOException {
+        if (body instanceof BoundedInput bounded) {
+            return bounded.left > 0;
+        }
+        try {
+            return body.read() >= 0;
+        } catch (Timeout | SocketTimeoutException e) {
+            return true; // it did not end within the time left: what was read is cut there
+        }
     }
 
     private static int statusLine(String line) throws IOException {

@@ -13,7 +13,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +22,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 import org.osgi.framework.BundleContext;
@@ -53,6 +52,13 @@ public final class WebFetchService implements WebFetcher {
      * console, {@code conf/} or the command line sets it; a runtime that has it says so in its log at every start.
      */
     public static final String TEST_LOOPBACK_HOSTS = "boxagnts.webfetch.testLoopbackHosts";
+
+    /**
+     * Framework (or JVM system) property for tests only: comma-separated PEM files whose certificates TLS trusts
+     * besides the JVM's authorities, so that a test's local HTTPS server with a certificate the test made can stand
+     * for an allowlisted site. Set like {@link #TEST_LOOPBACK_HOSTS}, nowhere in production; said in the log.
+     */
+    public static final String TEST_TRUSTED_CERTIFICATES = "boxagnts.webfetch.testTrustedCertificates";
 
     @ObjectClassDefinition(name = "BoxAgnts web fetch", description = "What the web_fetch tool may reach. Off by "
             + "default: no tool makes any connection until an administrator turns this on and lists the hosts")
@@ -95,9 +101,17 @@ public final class WebFetchService implements WebFetcher {
 
     @Activate
     public WebFetchService(BundleContext context, Config config, @Reference AuditLog audit)
-            throws NoSuchAlgorithmException {
+            throws GeneralSecurityException, IOException {
         this(config, WebPolicy.hosts(new String[] {context.getProperty(TEST_LOOPBACK_HOSTS)}),
-                InetAddress::getAllByName, SSLContext.getDefault().getSocketFactory(), audit::record);
+                InetAddress::getAllByName, tls(context.getProperty(TEST_TRUSTED_CERTIFICATES)), audit::record);
+    }
+
+    private static SSLSocketFactory tls(String testCertificates) throws GeneralSecurityException, IOException {
+        if (testCertificates != null && !testCertificates.isBlank()) {
+            LOG.warn("{} is set (a setting for tests): TLS also trusts the certificates in {}",
+                    TEST_TRUSTED_CERTIFICATES, testCertificates);
+        }
+        return Tls.socketFactory(testCertificates);
     }
 
     WebFetchService(Config config, Set<String> loopbackHosts, Resolver resolver, SSLSocketFactory tls,
@@ -147,7 +161,9 @@ public final class WebFetchService implements WebFetcher {
                     ? "refused" : "failed", e.getMessage());
             throw e;
         } catch (HttpGet.Timeout e) {
-            String message = "the fetch did not finish within its time limit of " + limit.toMillis() + " ms";
+            String message = "the fetch of " + WebPolicy.withoutCredentials(request.url()) + " did not finish within "
+                    + "its time limit of " + limit.toMillis() + " ms (" + (current.timeout().compareTo(request.timeout())
+                    < 0 ? "the web policy's timeoutMs" : "what was left of the tool's own time limit") + ")";
             done(request, startedAt, started, trace, "failed", message);
             throw new WebFetchException(Kind.TIMEOUT, message);
         } catch (IOException | RuntimeException e) {

@@ -44,6 +44,7 @@ class WebFetchServiceTest {
     private final List<String> requestHeaders = new ArrayList<>();
     private final List<WebAccess> audited = new ArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch hungUp = new CountDownLatch(2);
     private final Map<String, InetAddress[]> dns = new HashMap<>();
     private final AtomicInteger lookups = new AtomicInteger();
 
@@ -68,6 +69,30 @@ class WebFetchServiceTest {
                 case "/big" -> {
                     exchange.getResponseHeaders().add("Content-Type", "text/plain");
                     body = "x".repeat(100_000).getBytes(StandardCharsets.UTF_8);
+                }
+                case "/endless", "/endless-declared" -> {
+                    // never ends (chunked, or with a Content-Length of 10 GB): only a client that stops gets an answer
+                    exchange.getResponseHeaders().add("Content-Type", "text/plain");
+                    exchange.sendResponseHeaders(200, path.equals("/endless") ? 0 : 10L << 30);
+                    byte[] block = "0123456789".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+                    try (var out = exchange.getResponseBody()) {
+                        while (true) {
+                            out.write(block);
+                        }
+                    } catch (IOException e) {
+                        hungUp.countDown(); // the client closed the connection at its limit
+                    }
+                    return;
+                }
+                case "/exact" -> {
+                    exchange.getResponseHeaders().add("Content-Type", "text/plain");
+                    body = "y".repeat(1000).getBytes(StandardCharsets.UTF_8);
+                    if (exchange.getRequestURI().getQuery() != null) { // chunked: the end is only seen by reading on
+                        exchange.sendResponseHeaders(200, 0);
+                        exchange.getResponseBody().write(body);
+                        exchange.close();
+                        return;
+                    }
                 }
                 case "/image" -> {
                     exchange.getResponseHeaders().add("Content-Type", "image/png");
@@ -135,6 +160,11 @@ class WebFetchServiceTest {
 
     private static WebFetchRequest request(String url) {
         return new WebFetchRequest(url, 0, LONG, "web_fetch", "call-1", "test");
+    }
+
+    /** A fetch of {@code path} on docs.test that asks for at most {@code maxBytes}. */
+    private WebFetchRequest limited(String path, long maxBytes) {
+        return new WebFetchRequest(url("docs.test", path), maxBytes, LONG, "web_fetch", "c", "test");
     }
 
     private static WebFetchException refused(WebFetchService fetcher, String url) {
@@ -260,6 +290,32 @@ class WebFetchServiceTest {
         WebPage capped = small.fetch(request(url("docs.test", "/big")));
         assertTrue(capped.truncated());
         assertEquals(2048, capped.text().length(), "the policy's limit applies when the tool asks for more");
+    }
+
+    @Test
+    void anAnswerThatNeverEndsIsReadToTheLimitAndNoFurther() throws Exception {
+        WebFetchService fetcher = allowing("docs.test");
+        for (String path : new String[] {"/endless", "/endless-declared"}) {
+            WebPage page = fetcher.fetch(limited(path, 5000));
+            assertTrue(page.truncated(), path);
+            assertEquals("0123456789".repeat(500), page.text(), path);
+            assertEquals(5000, audited.get(audited.size() - 1).bytes(), "what was read of " + path);
+        }
+        // the server's writes failed: the fetch closed the connection instead of reading on
+        assertTrue(hungUp.await(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void anAnswerOfExactlyTheLimitIsNotTruncated() throws Exception {
+        WebFetchService fetcher = allowing("docs.test");
+        for (String path : new String[] {"/exact", "/exact?chunked"}) {
+            WebPage page = fetcher.fetch(limited(path, 1000));
+            assertFalse(page.truncated(), path);
+            assertEquals(1000, page.text().length(), path);
+            WebPage less = fetcher.fetch(limited(path, 999));
+            assertTrue(less.truncated(), path);
+            assertEquals(999, less.text().length(), path);
+        }
     }
 
     @Test
