@@ -15,7 +15,8 @@ export class ToolsView {
     clear(this.element,
       h('div', {class: 'page-header'}, h('h2', {}, 'Tools'),
         h('p', {class: 'muted'}, `${tools.length} available. Each runs as a WebAssembly module in a sandbox that sees `
-          + 'only what its permissions grant: the workspace, read-only or read-write; no network.')),
+          + 'only what its permissions grant: the workspace, read-only or read-write; no network but the web '
+          + 'pages an administrator allows a fetching tool.')),
       h('div', {class: 'tool-grid'}, tools.map(tool => this.card(tool))),
       data.refused.length ? h('div', {}, h('h3', {}, 'Refused bundles'),
         data.refused.map(r => h('div', {class: 'tool refused'}, h('h4', {}, `${r.bundle} ${r.bundleVersion}`),
@@ -31,6 +32,8 @@ export class ToolsView {
       h('dl', {class: 'facts'},
         h('dt', {}, 'Workspace'), h('dd', {}, tool.granted.workspace === tool.permissions.workspace
           ? tool.permissions.workspace : `${tool.granted.workspace} (declares ${tool.permissions.workspace})`),
+        tool.permissions.network === 'fetch' ? [h('dt', {}, 'Network'),
+          h('dd', {}, 'web pages of the hosts an administrator allows (off by default)')] : null,
         h('dt', {}, 'Limits'), h('dd', {}, `${millis(tool.limits.timeoutMs)}, ${tool.limits.maxMemoryMb} MB memory, `
           + `${tool.limits.maxOutputKb} KB output`),
         h('dt', {}, 'Bundle'), h('dd', {}, `${tool.bundle} ${tool.bundleVersion}`),

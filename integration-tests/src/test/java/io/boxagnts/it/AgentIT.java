@@ -1,6 +1,7 @@
 package io.boxagnts.it;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -184,6 +185,39 @@ public class AgentIT {
                 .findFirst().orElseThrow();
         assertEquals("PERMISSION_DENIED", finished.getAsJsonObject("error").get("kind").getAsString());
         assertEquals("keep me\n", Files.readString(workspace.resolve("NOTES.md")));
+    }
+
+    /** The tools the model was offered in the last chat request, by name. */
+    private static List<String> offeredTools() {
+        List<String> requests = model.requests();
+        JsonObject last = JsonParser.parseString(requests.get(requests.size() - 1)).getAsJsonObject();
+        return last.getAsJsonArray("tools").asList().stream().map(t -> t.getAsJsonObject()
+                .getAsJsonObject("function").get("name").getAsString()).toList();
+    }
+
+    /** Runs turns (each answered by the scripted model) until the model is offered web_fetch, or no longer. */
+    private static void awaitWebFetchOffered(String session, boolean offered) throws Exception {
+        Await.until("web_fetch is " + (offered ? "" : "no longer ") + "offered", () -> {
+            model.thenText("Noted.");
+            turn(session, "what changed in the docs?", "plan", false);
+            return offeredTools().contains("web_fetch") == offered;
+        });
+    }
+
+    @Test
+    public void webFetchIsOfferedToTheModelOnlyWhileAnAdministratorAllowsAHost() throws Exception {
+        String session = newSession("web");
+        model.thenText("I cannot reach the web.");
+        turn(session, "what changed in the docs?", "plan", false);
+        List<String> off = offeredTools();
+        assertTrue(off.toString(), off.containsAll(List.of("read_file", "grep", "list_dir")));
+        assertFalse("off by default: a local model would waste turns on refused fetches", off.contains("web_fetch"));
+
+        // An administrator allows a host (a file in conf/, as with the console or ConfigAdmin): offered from then on.
+        Path policy = runtime.conf("io.boxagnts.webfetch.cfg", "enabled=true\nallowedHosts=docs.python.org\n");
+        awaitWebFetchOffered(session, true);
+        Files.delete(policy);
+        awaitWebFetchOffered(session, false);
     }
 
     @Test

@@ -416,6 +416,7 @@ public final class ToolAdministration {
     private static JsonObject grant(ToolGrant grant) {
         JsonObject json = new JsonObject();
         json.addProperty("workspace", lower(grant.permissions().workspace()));
+        json.addProperty("network", grant.permissions().network().name().toLowerCase(Locale.ROOT));
         json.add("limits", limits(grant.limits()));
         return json;
     }

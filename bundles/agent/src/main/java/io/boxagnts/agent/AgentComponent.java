@@ -12,6 +12,8 @@ import io.boxagnts.api.model.ModelServer;
 import io.boxagnts.api.runtime.RuntimeProperties;
 import io.boxagnts.api.session.SessionStore;
 import io.boxagnts.api.tool.ToolRegistry;
+import io.boxagnts.api.tool.ToolSpec;
+import io.boxagnts.api.web.WebFetcher;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,6 +94,11 @@ public final class AgentComponent implements AgentService {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ModelDiscovery discovery;
 
+    /** The web policy, asked at each turn whether a fetching tool can reach anything (none: it cannot). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile WebFetcher web;
+
     @Activate
     public AgentComponent(BundleContext context, @Reference ToolRegistry tools, @Reference SessionStore sessions,
             Config config) {
@@ -147,7 +154,7 @@ public final class AgentComponent implements AgentService {
                     : turnSettings.contextTokens(), estimates.computeIfAbsent(provider.id() + "\u0000" + model.id(),
                             key -> new TokenEstimate()));
             AgentLoop loop = new AgentLoop(provider, model.id(), context, tools, sessions, turnSettings,
-                    Clock.systemUTC(), workspace);
+                    Clock.systemUTC(), workspace, spec -> usable(spec, web));
             return loop.turn(sessionId, systemPrompt(), request.text(), permissions, this::approve, event -> {
                 // Waiting for the answer starts before the client hears of the request: an answer that comes back
                 // at once (a fast client, a busy machine) must find it, not a 404.
@@ -188,6 +195,14 @@ public final class AgentComponent implements AgentService {
         } finally {
             approvals.remove(key);
         }
+    }
+
+    /**
+     * Whether a tool can do anything now: a tool that fetches web pages only while the web policy allows a host (off
+     * by default, so web_fetch is not offered until an administrator lists hosts; the next turn offers it).
+     */
+    static boolean usable(ToolSpec spec, WebFetcher web) {
+        return !spec.permissions().fetches() || (web != null && web.allowsAnyHost());
     }
 
     private static String key(String sessionId, String callId) {

@@ -19,6 +19,7 @@ import io.boxagnts.api.tool.ToolException;
 import io.boxagnts.api.tool.ToolRegistry;
 import io.boxagnts.api.tool.ToolRequest;
 import io.boxagnts.api.tool.ToolResult;
+import io.boxagnts.api.tool.ToolSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Runs user turns of one session. Live events (every text delta) go to the caller's sink; completed events (the
@@ -75,15 +77,21 @@ final class AgentLoop {
     private final Settings settings;
     private final Clock clock;
     private final FileChanges changes;
+    private final Predicate<ToolSpec> usable;
 
     AgentLoop(ModelProvider provider, String model, ToolRegistry tools, SessionStore sessions, Settings settings,
             Clock clock, Path workspace) {
         this(provider, model, new Context(settings.contextTokens(), new TokenEstimate()), tools, sessions, settings,
-                clock, workspace);
+                clock, workspace, spec -> true);
     }
 
+    /**
+     * @param usable whether a tool can do anything for the model now (a web fetching tool cannot while the web
+     *     policy allows no host); one that cannot is not offered
+     */
     AgentLoop(ModelProvider provider, String model, Context context, ToolRegistry tools, SessionStore sessions,
-            Settings settings, Clock clock, Path workspace) {
+            Settings settings, Clock clock, Path workspace, Predicate<ToolSpec> usable) {
+        this.usable = usable;
         this.provider = provider;
         this.model = model;
         this.context = context;
@@ -157,9 +165,10 @@ final class AgentLoop {
         }
 
         StopReason run(String systemPrompt) throws IOException, InterruptedException {
-            // a tool the administrator disabled is not offered (a call of it would be refused anyway)
+            // a tool the administrator disabled is not offered (a call of it would be refused anyway), nor one that
+            // cannot do anything now: a small local model would spend turns on calls that are all refused
             List<RegisteredTool> offered = tools.tools().stream().filter(RegisteredTool::enabled)
-                    .filter(t -> permissions.offers(t.spec())).toList();
+                    .filter(t -> permissions.offers(t.spec()) && usable.test(t.spec())).toList();
             ContextBudget budget = new ContextBudget(context.windowTokens(), context.estimate());
             List<ToolDefinition> definitions = offered.stream().map(t -> budget.compactTools()
                     ? ToolDefinitions.compact(t.spec()) : ToolDefinitions.full(t.spec())).toList();

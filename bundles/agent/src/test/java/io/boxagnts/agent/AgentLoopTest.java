@@ -15,7 +15,9 @@ import io.boxagnts.api.model.ModelException;
 import io.boxagnts.api.model.ModelInfo;
 import io.boxagnts.api.model.ModelProvider;
 import io.boxagnts.api.model.ToolCall;
+import io.boxagnts.api.model.ToolDefinition;
 import io.boxagnts.api.model.Usage;
+import io.boxagnts.api.tool.NetworkAccess;
 import io.boxagnts.api.tool.RefusedTool;
 import io.boxagnts.api.tool.RegisteredTool;
 import io.boxagnts.api.tool.Tool;
@@ -26,6 +28,11 @@ import io.boxagnts.api.tool.ToolRegistry;
 import io.boxagnts.api.tool.ToolRequest;
 import io.boxagnts.api.tool.ToolResult;
 import io.boxagnts.api.tool.ToolSpec;
+import io.boxagnts.api.tool.WorkspaceAccess;
+import io.boxagnts.api.web.WebFetchException;
+import io.boxagnts.api.web.WebFetchRequest;
+import io.boxagnts.api.web.WebFetcher;
+import io.boxagnts.api.web.WebPage;
 import io.boxagnts.sessions.JsonlSessionStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -507,5 +514,36 @@ class AgentLoopTest {
         assertTrue(model.requests.isEmpty());
         assertTrue(sessions.events(session).stream().anyMatch(e -> e instanceof AgentEvent.Error error
                 && error.message().contains("cannot fit into the model's context window of 300 tokens")));
+    }
+
+    @Test
+    void aToolThatFetchesIsOfferedOnlyWhileTheWebPolicyAllowsAHost() throws Exception {
+        JavaTool fetch = new JavaTool("web_fetch", new ToolPermissions(WorkspaceAccess.NONE, NetworkAccess.FETCH),
+                in -> "{}");
+        boolean[] allows = {false};
+        WebFetcher web = new WebFetcher() { // the policy's answer, as the web fetch bundle gives it
+            @Override
+            public WebPage fetch(WebFetchRequest request) throws WebFetchException {
+                throw new WebFetchException(WebFetchException.Kind.DISABLED, "not in this test");
+            }
+
+            @Override
+            public boolean allowsAnyHost() {
+                return allows[0];
+            }
+        };
+        ScriptedModel model = new ScriptedModel().then(r -> text("a")).then(r -> text("b")).then(r -> text("c"));
+        for (WebFetcher fetcher : java.util.Arrays.asList(web, web, null)) {
+            new AgentLoop(model, "m", new AgentLoop.Context(32_768, new TokenEstimate()), new Tools(List.of(grep,
+                    fetch)), sessions, AgentLoop.Settings.DEFAULT, Clock.systemUTC(), workspace,
+                    spec -> AgentComponent.usable(spec, fetcher))
+                    .turn(session, "You are a coding agent.", "read the docs", Permissions.DEFAULT,
+                            ApprovalGate.DENY_ALL, live::add);
+            allows[0] = true; // an administrator lists a host: the next turn offers it
+        }
+        List<List<String>> offered = model.requests.stream().map(r -> r.tools().stream()
+                .map(ToolDefinition::name).toList()).toList();
+        assertEquals(List.of(List.of("grep"), List.of("grep", "web_fetch"), List.of("grep")), offered,
+                "off, allowed, and no web fetch bundle at all");
     }
 }

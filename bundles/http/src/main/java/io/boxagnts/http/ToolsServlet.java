@@ -160,6 +160,7 @@ public final class ToolsServlet extends HttpServlet {
     private static JsonObject permissions(ToolPermissions permissions) {
         JsonObject json = new JsonObject();
         json.addProperty("workspace", permissions.workspace().name().toLowerCase(Locale.ROOT));
+        json.addProperty("network", permissions.network().name().toLowerCase(Locale.ROOT));
         return json;
     }
 

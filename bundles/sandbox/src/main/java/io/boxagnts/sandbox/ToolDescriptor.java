@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.boxagnts.api.tool.ToolLimits;
+import io.boxagnts.api.tool.NetworkAccess;
 import io.boxagnts.api.tool.ToolPermissions;
 import io.boxagnts.api.tool.ToolSpec;
 import io.boxagnts.api.tool.WorkspaceAccess;
@@ -56,8 +57,10 @@ record ToolDescriptor(ToolSpec spec, String module, List<String> warmup, boolean
         String module = root.has("module") ? string(root, "module") : name + ".wasm";
         ToolSpec.Compact compact = compact(root);
         try {
-            return new ToolDescriptor(new ToolSpec(name, description, schema.toString(), new ToolPermissions(access),
-                    limits, version, compact), module, warmup(root), network(root));
+            boolean webFetch = network(root);
+            return new ToolDescriptor(new ToolSpec(name, description, schema.toString(), new ToolPermissions(access,
+                    webFetch ? NetworkAccess.FETCH : NetworkAccess.NONE), limits, version, compact), module,
+                    warmup(root), webFetch);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid descriptor: " + e.getMessage());
         }

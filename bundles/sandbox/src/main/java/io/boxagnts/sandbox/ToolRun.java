@@ -348,7 +348,8 @@ public final class ToolRun {
             ToolExtender.checkImports(descriptor, module);
             WorkspaceAccess access = options.dir() == null ? WorkspaceAccess.NONE
                     : options.grant() != null ? options.grant() : spec.permissions().workspace();
-            ToolGrant grant = new ToolGrant(new ToolPermissions(access), limits(options, spec.limits()));
+            ToolGrant grant = new ToolGrant(new ToolPermissions(access, spec.permissions().network()),
+                    limits(options, spec.limits()));
             // A web_fetch-style tool links, and is told that this runtime has no web fetcher.
             return new Loaded(new WasmTool(spec, module, runtime, descriptor.webFetch()), grant, true);
         }

@@ -69,7 +69,8 @@ record EffectivePolicy(boolean enabled, ToolGrant grant, String source, String d
                 limits = capped;
             }
         }
-        return new EffectivePolicy(enabled, new ToolGrant(new ToolPermissions(access), limits),
+        return new EffectivePolicy(enabled,
+                new ToolGrant(new ToolPermissions(access, spec.permissions().network()), limits),
                 String.join("; ", sources), disabledBecause);
     }
 

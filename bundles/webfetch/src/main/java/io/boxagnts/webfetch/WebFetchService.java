@@ -134,6 +134,12 @@ public final class WebFetchService implements WebFetcher {
                 .sorted().toList()) + (policy.allowHttp() ? " (http allowed)" : "") : "off");
     }
 
+    @Override
+    public boolean allowsAnyHost() {
+        WebPolicy current = policy;
+        return current.enabled() && !current.allowedHosts().isEmpty();
+    }
+
     /** What one fetch found out, for the log and the audit record. */
     private static final class Trace {
         int status;

@@ -184,6 +184,15 @@ class WebFetchServiceTest {
     }
 
     @Test
+    void anythingCanBeFetchedOnlyWhenOnWithAHostListed() {
+        assertFalse(fetcher(Map.of()).allowsAnyHost(), "off by default");
+        assertFalse(fetcher(Map.of("allowedHosts", new String[] {"docs.test"})).allowsAnyHost(), "listed but off");
+        assertFalse(fetcher(Map.of("enabled", true)).allowsAnyHost(), "on without a host");
+        assertFalse(fetcher(Map.of("enabled", true, "allowedHosts", new String[] {" ", ""})).allowsAnyHost());
+        assertTrue(allowing("docs.test").allowsAnyHost());
+    }
+
+    @Test
     void anAllowedPageComesBackAsReadableTextWithoutCookiesOrCredentials() throws Exception {
         WebPage page = allowing("docs.test").fetch(request(url("docs.test", "/page")));
         assertEquals(200, page.status());

@@ -7,5 +7,5 @@
  * compiling; that is a minor version step.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.boxagnts.api.tool;

@@ -13,4 +13,12 @@ public interface WebFetcher {
      * @throws WebFetchException with a precise reason when the policy refuses the fetch or it fails
      */
     WebPage fetch(WebFetchRequest request) throws WebFetchException;
+
+    /**
+     * Whether the policy lets anything through at all: fetching is on and at least one host is allowed. While it
+     * is not, every fetch is refused, and a fetching tool is not offered to a model (it would only waste turns).
+     *
+     * @since 1.1
+     */
+    boolean allowsAnyHost();
 }

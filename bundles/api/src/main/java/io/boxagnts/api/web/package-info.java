@@ -4,5 +4,5 @@
  * implementation decides what may be fetched (off by default), fetches, and records every attempt in the audit log.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.boxagnts.api.web;
