@@ -16,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.Test;
@@ -218,6 +219,25 @@ public class ConsoleIT {
                 .body();
         assertTrue(wrong, wrong.contains("since must be an ISO-8601 time"));
         assertEquals(401, send(request("/system/console/audit")).statusCode());
+    }
+
+    @Test
+    public void theAuditPageShowsWebFetchesAsAKindAndOffersEveryToolToFilterBy() throws Exception {
+        // off by default: the call is refused, and the attempt is a web_fetch record
+        Http.Response refused = Http.post(runtime.url("/api/tools/web_fetch/invoke"),
+                "{\"url\":\"https://docs.python.org/3/\"}");
+        assertTrue(refused.body(), refused.body().contains("PERMISSION_DENIED"));
+        String page = send(request("/system/console/audit?type=web_fetch&tool=web_fetch")
+                .header("Authorization", "Bearer " + token)).body();
+        assertTrue(page, page.contains("<option value=\"web_fetch\" selected>web fetches</option>"));
+        assertTrue(page, page.contains("<td>web fetch</td>") && page.contains("<td>web_fetch https://docs.python.org/3/</td>")
+                && page.contains("<td>refused</td>") && page.contains("web fetching is off"));
+        for (String tool : List.of("shell", "js", "web_fetch", "read_file")) {
+            assertTrue(tool, page.contains("<option value=\"" + tool + "\"></option>"));
+        }
+        String calls = send(request("/system/console/audit?type=tool_call&tool=web_fetch")
+                .header("Authorization", "Bearer " + token)).body();
+        assertTrue(calls, calls.contains("<td>tool call</td>") && calls.contains("<td>web_fetch 0.1.0</td>"));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.boxagnts.console;
 
 import io.boxagnts.api.audit.AuditLog;
 import io.boxagnts.api.audit.AuditQuery;
+import io.boxagnts.api.tool.ToolRegistry;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,11 +15,15 @@ import org.apache.felix.webconsole.servlet.ServletConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
- * The console page {@code /system/console/audit}: the audit log with filters (since, tool, kind, limit), read through
- * the {@link AuditLog} service like {@code GET /api/audit}, never from the files. The console draws its header and menu
- * around it; a wrong filter is shown on the page, not thrown.
+ * The console page {@code /system/console/audit}: the audit log with filters (since, tool, kind: tool calls, web
+ * fetches or administrative actions, limit), read through the {@link AuditLog} service like {@code GET /api/audit},
+ * never from the files. The console draws its header and menu around it; a wrong filter is shown on the page, not
+ * thrown.
  */
 @Component(service = Servlet.class, property = {
         ServletConstants.PLUGIN_LABEL + "=" + AuditConsolePlugin.LABEL,
@@ -32,6 +37,11 @@ public final class AuditConsolePlugin extends AbstractServlet {
     private static final long serialVersionUID = 1L;
 
     private final transient AuditLog audit;
+
+    /** The tools there are, offered as choices for the tool filter; the page works without them. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile ToolRegistry tools;
 
     @Activate
     public AuditConsolePlugin(@Reference AuditLog audit) {
@@ -51,6 +61,10 @@ public final class AuditConsolePlugin extends AbstractServlet {
             error = e.getMessage();
         }
         String root = (String) request.getAttribute(ServletConstants.ATTR_PLUGIN_ROOT);
-        response.getWriter().write(AuditPage.render(root == null ? LABEL : root, form, records, error, Instant.now()));
+        ToolRegistry registry = tools;
+        List<String> names = registry == null ? List.of()
+                : registry.tools().stream().map(tool -> tool.spec().name()).toList();
+        response.getWriter().write(AuditPage.render(root == null ? LABEL : root, form, records, error, Instant.now(),
+                names));
     }
 }

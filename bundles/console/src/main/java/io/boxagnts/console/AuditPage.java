@@ -13,7 +13,7 @@ import org.owasp.encoder.Encode;
 
 /**
  * The HTML of the audit log's console page: a filter form (since, tool, kind, limit) and the matching records, newest
- * last as the log has them. Rendered on the server from the records as stored, every value encoded for where it goes,
+ * last as the log has them: tool calls, web fetches and administrative actions. Rendered on the server from the records as stored, every value encoded for where it goes,
  * so nothing a tool call's arguments or a bundle's name carry can become markup. No script of its own.
  */
 final class AuditPage {
@@ -27,7 +27,8 @@ final class AuditPage {
     }
 
     private static final Map<String, String> KINDS = Map.of("", "all", AuditQuery.TOOL_CALL, "tool calls",
-            AuditQuery.ADMIN, "administrative actions");
+            AuditQuery.WEB_FETCH, "web fetches", AuditQuery.ADMIN, "administrative actions");
+    private static final String TOOL_NAMES = "audit-tools";
 
     private AuditPage() {}
 
@@ -36,14 +37,16 @@ final class AuditPage {
      * @param records the records as stored (JSON text), or empty
      * @param error what was wrong with the form, or null
      * @param now for the "last hour / day / week" shortcuts
+     * @param tools the names of the tools registered now, offered as choices for the tool filter
      */
-    static String render(String pluginRoot, Form form, List<String> records, String error, Instant now) {
+    static String render(String pluginRoot, Form form, List<String> records, String error, Instant now,
+            List<String> tools) {
         StringBuilder html = new StringBuilder(4096 + records.size() * 400);
         html.append("<p class=\"statline\">").append(error == null
                 ? records.size() + " record" + (records.size() == 1 ? "" : "s") + " of the tamper-evident audit log "
                         + "(newest last; <code>boxagnts audit verify</code> checks the files)"
                 : "<span class=\"audit-error\">" + Encode.forHtml(error) + "</span>").append("</p>\n");
-        form(html, pluginRoot, form, now);
+        form(html, pluginRoot, form, now, tools);
         html.append("<table id=\"audit-records\" class=\"nicetable\">\n<thead><tr><th>#</th><th>Time (UTC)</th>"
                 + "<th>Kind</th><th>Who</th><th>What</th><th>Details</th><th>Outcome</th><th>ms</th></tr></thead>\n"
                 + "<tbody>\n");
@@ -56,14 +59,19 @@ final class AuditPage {
         return html.append("</tbody>\n</table>\n").toString();
     }
 
-    private static void form(StringBuilder html, String pluginRoot, Form form, Instant now) {
+    private static void form(StringBuilder html, String pluginRoot, Form form, Instant now, List<String> tools) {
         String action = Encode.forHtmlAttribute(pluginRoot);
         html.append("<form id=\"audit-filter\" method=\"get\" action=\"").append(action).append("\" class=\"ui-widget-header\" "
                 + "style=\"padding:6px;margin-bottom:6px\">");
         input(html, "since", "Since", form.since(), "2026-11-24T18:00:00Z", 22);
         input(html, "tool", "Tool or subject", form.tool(), "edit_file", 16);
+        // the tools there are now (a tool's records stay findable by typing its name after it is gone)
+        html.append("<datalist id=\"").append(TOOL_NAMES).append("\">");
+        tools.stream().sorted().distinct().forEach(tool -> html.append("<option value=\"")
+                .append(Encode.forHtmlAttribute(tool)).append("\"></option>"));
+        html.append("</datalist>");
         html.append(" <label>Kind <select name=\"type\">");
-        for (String kind : List.of("", AuditQuery.TOOL_CALL, AuditQuery.ADMIN)) {
+        for (String kind : List.of("", AuditQuery.TOOL_CALL, AuditQuery.WEB_FETCH, AuditQuery.ADMIN)) {
             html.append("<option value=\"").append(kind).append('"')
                     .append(kind.equals(blankToEmpty(form.type())) ? " selected" : "").append('>')
                     .append(KINDS.get(kind)).append("</option>");
@@ -83,6 +91,7 @@ final class AuditPage {
 
     private static void input(StringBuilder html, String name, String label, String value, String placeholder, int size) {
         html.append(" <label>").append(label).append(" <input name=\"").append(name).append("\" size=\"").append(size)
+                .append(name.equals("tool") ? "\" list=\"" + TOOL_NAMES : "")
                 .append("\" placeholder=\"").append(Encode.forHtmlAttribute(placeholder)).append("\" value=\"")
                 .append(Encode.forHtmlAttribute(blankToEmpty(value))).append("\"></label>");
     }
@@ -94,12 +103,24 @@ final class AuditPage {
         } catch (RuntimeException e) {
             return; // the log only hands out records whose hash line is intact; a stray line is not shown
         }
-        boolean call = AuditQuery.TOOL_CALL.equals(text(record, "type"));
-        html.append("<tr class=\"").append(call ? "audit-call" : "audit-admin").append("\">");
+        String type = text(record, "type");
+        boolean call = AuditQuery.TOOL_CALL.equals(type);
+        boolean web = AuditQuery.WEB_FETCH.equals(type);
+        html.append("<tr class=\"").append(call ? "audit-call" : web ? "audit-web" : "audit-admin").append("\">");
         cell(html, text(record, "seq"));
         cell(html, text(record, "time"));
-        cell(html, call ? "tool call" : "admin");
-        if (call) {
+        cell(html, call ? "tool call" : web ? "web fetch" : "admin");
+        if (web) {
+            cell(html, text(record, "caller"));
+            cell(html, text(record, "tool") + " " + text(record, "url"));
+            String status = text(record, "status");
+            String address = text(record, "address");
+            String detail = text(record, "detail");
+            cell(html, (status.isEmpty() ? "" : "status " + status + ", ") + (address.isEmpty() ? "" : "from "
+                    + address + ", ") + text(record, "bytes") + " bytes" + (detail.isEmpty() ? "" : "; " + detail));
+            cell(html, text(record, "outcome"));
+            cell(html, text(record, "durationMs"));
+        } else if (call) {
             cell(html, text(record, "caller"));
             cell(html, text(record, "tool") + " " + text(record, "toolVersion"));
             cell(html, text(record, "argsPreview") + " · " + text(record, "decision") + " by "

@@ -26,7 +26,7 @@ class AuditPageTest {
     @Test
     void recordsAreRowsAndNothingInThemBecomesMarkup() {
         String html = AuditPage.render("/system/console/audit", new AuditPage.Form(null, null, null, null),
-                List.of(CALL, ADMIN), null, NOW);
+                List.of(CALL, ADMIN), null, NOW, List.of());
         assertTrue(html.contains("2 records"), html);
         assertTrue(html.contains("<td>write_file 0.1.0</td>"), html);
         assertTrue(html.contains("<td>TIMEOUT: took &gt; 5 s</td>"), html);
@@ -39,12 +39,30 @@ class AuditPageTest {
     @Test
     void theFormShowsWhatWasTypedAndTheShortcutsAreTimes() {
         String html = AuditPage.render("/system/console/audit", new AuditPage.Form("\"><b>", "edit_file", "admin", "5"),
-                List.of(), "since must be an ISO-8601 time such as 2026-11-24T18:00:00Z, not '\"><b>'", NOW);
+                List.of(), "since must be an ISO-8601 time such as 2026-11-24T18:00:00Z, not '\"><b>'", NOW, List.of());
         assertFalse(html.contains("\"><b>"), html);
         assertTrue(html.contains("value=\"edit_file\""), html);
         assertTrue(html.contains("<option value=\"admin\" selected>"), html);
         assertTrue(html.contains("class=\"audit-error\">since must be an ISO-8601 time"), html);
         assertTrue(html.contains("href=\"/system/console/audit?since=2026-11-27T05%3A30%3A00Z\""), html);
+    }
+
+    @Test
+    void webFetchesAreAKindOfTheirOwnAndTheToolsThereAreOfferedForTheFilter() {
+        String fetch = "{\"seq\":9,\"time\":\"2026-11-27T06:02:00Z\",\"type\":\"web_fetch\",\"tool\":\"web_fetch\","
+                + "\"callId\":\"c2\",\"caller\":\"session s1\",\"url\":\"https://docs.python.org/3/\",\"outcome\":"
+                + "\"ok\",\"status\":200,\"address\":\"151.101.0.223:443\",\"bytes\":5120,\"startedAt\":\"x\","
+                + "\"durationMs\":310,\"prev\":\"2\",\"hash\":\"3\"}";
+        String html = AuditPage.render("/system/console/audit", new AuditPage.Form(null, null, "web_fetch", null),
+                List.of(fetch), null, NOW, List.of("web_fetch", "shell", "js", "read_file"));
+        assertTrue(html.contains("<option value=\"web_fetch\" selected>web fetches</option>"), html);
+        assertTrue(html.contains("<tr class=\"audit-web\"><td>9</td><td>2026-11-27T06:02:00Z</td><td>web fetch</td>"
+                + "<td>session s1</td><td>web_fetch https://docs.python.org/3/</td><td>status 200, from "
+                + "151.101.0.223:443, 5120 bytes</td><td>ok</td><td>310</td></tr>"), html);
+        assertTrue(html.contains("<input name=\"tool\" size=\"16\" list=\"audit-tools\""), html);
+        assertTrue(html.contains("<datalist id=\"audit-tools\"><option value=\"js\"></option><option value=\"read_file\">"
+                + "</option><option value=\"shell\"></option><option value=\"web_fetch\"></option></datalist>"), html);
+        assertEquals(AuditQuery.WEB_FETCH, new AuditPage.Form(null, "web_fetch", "web_fetch", null).query().type());
     }
 
     @Test
