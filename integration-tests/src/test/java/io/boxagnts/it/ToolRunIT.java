@@ -15,8 +15,9 @@ import org.junit.Test;
 
 /**
  * {@code bin/boxagnts tool run} as a tool author runs it: a shipped tool bundle with and without a directory, a bare
- * module with arguments, environment and a mapped directory, hostile modules, which end with the same error kinds
- * as in the runtime and a distinct exit status each, and a tool written in C.
+ * module with arguments, environment and a mapped directory, several directories at their own guest paths (and
+ * overlapping ones refused), hostile modules, which end with the same error kinds as in the runtime and a distinct
+ * exit status each, and a tool written in C.
  */
 public class ToolRunIT {
 
@@ -145,7 +146,8 @@ public class ToolRunIT {
         assertTrue(missing.stderr(), missing.stderr().contains("nothing.wasm cannot be read"));
         Run twoDirs = run("{}", module("echo"), "--dir", workspace.toString(), "--dir", workspace.toString());
         assertEquals(200, twoDirs.status());
-        assertTrue(twoDirs.stderr(), twoDirs.stderr().contains("--dir is given twice"));
+        assertTrue(twoDirs.stderr(), twoDirs.stderr().contains("the guest path / is given twice (also for "
+                + workspace + ")"));
         Run envForBundle = run("{}", bundle("grep"), "--env", "A=1");
         assertEquals(200, envForBundle.status());
         assertTrue(envForBundle.stderr(), envForBundle.stderr().contains("a tool bundle gets no environment"));
@@ -177,6 +179,76 @@ public class ToolRunIT {
         Run invalid = run("{\"file\":\"two-lines.txt\"}", jar.toString(), "--dir", workspace.toString());
         assertEquals("the tool's own exit status", 1, invalid.status());
         assertTrue(invalid.stderr(), invalid.stderr().contains("boxagnts tool run: INVALID_INPUT: \"path\""));
+    }
+
+    /** A C program (wasi-libc) that prints the files it is given and, with OUT set, also writes them there. */
+    private static final String CAT = """
+            #include <stdio.h>
+            #include <stdlib.h>
+            int main(int argc, char **argv) {
+                const char *path = getenv("OUT");
+                FILE *out = path ? fopen(path, "w") : NULL;
+                if (path && !out) { perror(path); return 2; }
+                for (int i = 1; i < argc; i++) {
+                    FILE *in = fopen(argv[i], "r");
+                    if (!in) { perror(argv[i]); return 1; }
+                    char buffer[4096];
+                    size_t n;
+                    while ((n = fread(buffer, 1, sizeof buffer, in)) > 0) {
+                        fwrite(buffer, 1, n, stdout);
+                        if (out) fwrite(buffer, 1, n, out);
+                    }
+                    fclose(in);
+                }
+                if (out) fclose(out);
+                return 0;
+            }
+            """;
+
+    @Test
+    public void severalDirectoriesEachAtItsOwnGuestPathAndOverlapsRefused() throws Exception {
+        Path a = Files.createDirectories(root.resolve("multi-a/sub")).getParent().toRealPath();
+        Path b = Files.createDirectories(root.resolve("multi-b")).toRealPath();
+        Files.writeString(a.resolve("x.txt"), "from a\n");
+        Files.writeString(b.resolve("y.txt"), "from b\n");
+        Path c = Files.writeString(root.resolve("cat.c"), CAT);
+        Path cat = root.resolve("cat.wasm");
+        Process build = new ProcessBuilder(clang(), "--target=wasm32-wasi", "--sysroot=/usr", "-O2", "-Wall",
+                "-Werror", "-Wl,--max-memory=16777216", "-o", cat.toString(), c.toString()).redirectErrorStream(true)
+                .start();
+        String log = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(log, 0, build.waitFor());
+
+        Run both = run("", cat.toString(), "--dir", a + ":/a", "--dir", b + ":/b", "--grant", "write", "--env",
+                "OUT=/b/both.txt", "--", "/a/x.txt", "/b/y.txt");
+        assertEquals(both.stderr(), 0, both.status());
+        assertEquals("from a\nfrom b\n", both.stdout());
+        assertEquals("written into the second directory", "from a\nfrom b\n", Files.readString(b.resolve("both.txt")));
+
+        Run readOnly = run("", cat.toString(), "--dir", a + ":/a", "--dir", b + ":/b", "--env", "OUT=/b/again.txt",
+                "--", "/a/x.txt");
+        assertEquals(readOnly.toString(), 206, readOnly.status());
+        assertTrue("nothing written under a read grant", !Files.exists(b.resolve("again.txt")));
+
+        Run twice = run("", cat.toString(), "--dir", a + ":/data", "--dir", b + ":/data");
+        assertEquals(200, twice.status());
+        assertTrue(twice.stderr(), twice.stderr().contains("--dir " + b + ":/data: the guest path /data is given "
+                + "twice (also for " + a + ")"));
+        Run inside = run("", cat.toString(), "--dir", a.toString(), "--dir", b + ":/b");
+        assertEquals(200, inside.status());
+        assertTrue(inside.stderr(), inside.stderr().contains("--dir " + b + ":/b: the guest paths /b and / (of " + a
+                + ") overlap; give each directory its own guest path, none inside another"));
+        Run hostInside = run("", cat.toString(), "--dir", a + ":/a", "--dir", a.resolve("sub") + ":/s");
+        assertEquals(200, hostInside.status());
+        assertTrue(hostInside.stderr(), hostInside.stderr().contains(a.resolve("sub") + " and " + a
+                + " overlap on the host"));
+        Run notPlain = run("", cat.toString(), "--dir", a + ":/a/../b");
+        assertEquals(200, notPlain.status());
+        assertTrue(notPlain.stderr(), notPlain.stderr().contains("the guest path must be absolute and plain"));
+    }
+
+    private static String clang() {
+        return Files.isExecutable(Path.of("/usr/bin/clang-14")) ? "/usr/bin/clang-14" : "clang";
     }
 
     private static List<String> strings(String nulTerminated) {

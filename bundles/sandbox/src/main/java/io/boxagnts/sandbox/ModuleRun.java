@@ -36,25 +36,32 @@ final class ModuleRun {
     private static final Logger LOG = LoggerFactory.getLogger(ModuleRun.class);
 
     /**
-     * What the guest gets besides stdin: program arguments (after the module's name), environment variables, and
-     * where the workspace appears. Tool calls get no arguments, one variable (their grant) and the workspace at
-     * {@code /}.
+     * What the guest gets besides stdin: program arguments (after the module's name), environment variables, and the
+     * directories it sees, each at its guest path. Tool calls get no arguments, one variable (their grant) and the
+     * workspace at {@code /}; {@code boxagnts tool run} may map several directories (not one inside another).
      */
-    record Guest(List<String> args, Map<String, String> env, String mountPoint) {
+    record Guest(List<String> args, Map<String, String> env, List<Mount> mounts) {
 
         /**
          * A tool call: its grant as {@code BOXAGNTS_WORKSPACE=none|read|write}, so that a tool can refuse a write
          * before trying it (GraalWasm's WASI reports the filesystem layer's refusal as "no such file"; 0027).
+         *
+         * @param workspace the workspace, or null when {@code access} is {@code NONE}
          */
-        static Guest tool(WorkspaceAccess access) {
-            return new Guest(List.of(), Map.of("BOXAGNTS_WORKSPACE", access.name().toLowerCase(Locale.ROOT)), "/");
+        static Guest tool(WorkspaceAccess access, WorkspaceRoot workspace) {
+            return new Guest(List.of(), Map.of("BOXAGNTS_WORKSPACE", access.name().toLowerCase(Locale.ROOT)),
+                    workspace == null ? List.of() : List.of(new Mount("/", workspace)));
         }
 
         Guest {
             args = List.copyOf(args);
             env = Map.copyOf(env);
+            mounts = List.copyOf(mounts);
         }
     }
+
+    /** A host directory, opened, and where the guest sees it. */
+    record Mount(String guestPath, WorkspaceRoot root) {}
 
     /**
      * How a run ended when the sandbox did not stop it: the module's exit status, what it wrote, the first thing the
@@ -70,28 +77,27 @@ final class ModuleRun {
     /**
      * @param name what the module is called in messages (the tool's name)
      * @param memoryMaximum the most linear memory the module (as given) may grow to, -1 when unknown
-     * @param workspace the workspace, or null when {@code access} is {@code NONE}
+     * @param guest its arguments, environment and directories (none are seen when {@code access} is {@code NONE})
      * @throws ToolException when the sandbox stopped it: {@code TIMEOUT}, {@code MEMORY_LIMIT},
      *     {@code OUTPUT_TOO_LARGE}, {@code MODULE_TRAP}, {@code UNAVAILABLE} (cancelled), {@code INTERNAL}
      */
     static Outcome run(SandboxRuntime runtime, Engine engine, String name, Source module, long memoryMaximum,
-            byte[] input, ToolLimits limits, WorkspaceAccess access, WorkspaceRoot workspace, Guest guest)
-            throws ToolException {
-        return run(runtime, engine, name, module, memoryMaximum, input, limits, access, workspace, guest, null);
+            byte[] input, ToolLimits limits, WorkspaceAccess access, Guest guest) throws ToolException {
+        return run(runtime, engine, name, module, memoryMaximum, input, limits, access, guest, null);
     }
 
     /** @param web the web fetch import for a module that declares it ({@link WebFetchImport}); null: none */
     static Outcome run(SandboxRuntime runtime, Engine engine, String name, Source module, long memoryMaximum,
-            byte[] input, ToolLimits limits, WorkspaceAccess access, WorkspaceRoot workspace, Guest guest,
-            WebFetchImport web) throws ToolException {
+            byte[] input, ToolLimits limits, WorkspaceAccess access, Guest guest, WebFetchImport web)
+            throws ToolException {
         AtomicReference<Stop> stop = new AtomicReference<>();
         AtomicReference<Context> running = new AtomicReference<>();
         LimitedOutput out = new LimitedOutput(limits.maxOutputBytes(), () -> cancel(runtime, running, stop,
                 Stop.OUTPUT));
         LimitedOutput err = new LimitedOutput(MAX_STDERR_BYTES, () -> { });
         long started = System.nanoTime();
-        WorkspaceFileSystem files = access == WorkspaceAccess.NONE ? null
-                : new WorkspaceFileSystem(workspace, access == WorkspaceAccess.WRITE);
+        List<WorkspaceFileSystem> files = access == WorkspaceAccess.NONE ? List.of() : guest.mounts().stream()
+                .map(mount -> new WorkspaceFileSystem(mount.root(), access == WorkspaceAccess.WRITE)).toList();
         Context context = context(engine, name, input, out, err, files, guest);
         running.set(context);
         ScheduledFuture<?> watchdog = runtime.watchdog().schedule(() -> cancel(runtime, running, stop, Stop.TIMEOUT),
@@ -135,8 +141,8 @@ final class ModuleRun {
         if (out.overflowed() || stop.get() == Stop.OUTPUT) {
             throw outputTooLarge(name, limits);
         }
-        return new Outcome(exitCode, out.text(), err.text(), duration,
-                files == null ? Optional.empty() : files.firstDenial(),
+        return new Outcome(exitCode, out.text(), err.text(), duration, files.stream()
+                .map(WorkspaceFileSystem::firstDenial).flatMap(Optional::stream).findFirst(),
                 web == null ? Optional.empty() : web.timeout());
     }
 
@@ -157,7 +163,7 @@ final class ModuleRun {
     }
 
     private static Context context(Engine engine, String name, byte[] input, LimitedOutput out, LimitedOutput err,
-            WorkspaceFileSystem files, Guest guest) {
+            List<WorkspaceFileSystem> files, Guest guest) {
         Context.Builder builder = Context.newBuilder("wasm")
                 .engine(engine)
                 .option("wasm.Builtins", "wasi_snapshot_preview1")
@@ -173,11 +179,17 @@ final class ModuleRun {
         if (!guest.args().isEmpty()) {
             builder.arguments("wasm", guest.args().toArray(String[]::new));
         }
-        if (files == null) {
+        if (files.isEmpty()) {
             builder.allowIO(IOAccess.NONE);
         } else {
-            builder.option("wasm.WasiMapDirs", guest.mountPoint() + "::" + files.root())
-                    .allowIO(IOAccess.newBuilder().fileSystem(files).build());
+            // One directory (every tool call) is the filesystem layer itself; several are routed by host path.
+            StringBuilder dirs = new StringBuilder();
+            for (int i = 0; i < files.size(); i++) {
+                dirs.append(i == 0 ? "" : ",").append(guest.mounts().get(i).guestPath()).append("::")
+                        .append(files.get(i).root());
+            }
+            builder.option("wasm.WasiMapDirs", dirs.toString()).allowIO(IOAccess.newBuilder().fileSystem(
+                    files.size() == 1 ? files.get(0) : new MountedFileSystems(files)).build());
         }
         return builder.build();
     }

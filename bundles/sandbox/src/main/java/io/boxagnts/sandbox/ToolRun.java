@@ -33,7 +33,7 @@ import java.util.zip.ZipEntry;
 public final class ToolRun {
 
     static final String USAGE = """
-            Usage: boxagnts tool run <bundle.jar|module.wasm> [--dir HOST[:GUEST]] [--grant read|write] [--env K=V]...
+            Usage: boxagnts tool run <bundle.jar|module.wasm> [--dir HOST[:GUEST]]... [--grant read|write] [--env K=V]...
                                      [--timeout-ms N] [--memory-mb N] [-- ARGS...] < request.json
 
             Runs a tool bundle, or a bare WASI command module, once in BoxAgnts' sandbox (the same engine, filesystem
@@ -47,9 +47,10 @@ public final class ToolRun {
               208 UNAVAILABLE or INTERNAL (the engine could not run it)
 
             Options:
-              --dir HOST[:GUEST]   the directory the module sees, at GUEST (default /, as the runtime maps the
-                                   workspace); without it the module sees no files. One directory.
-              --grant read|write   its access to that directory (default: what the bundle declares; read for a
+              --dir HOST[:GUEST]   a directory the module sees, at GUEST (default /, as the runtime maps the
+                                   workspace); without one the module sees no files. Several may be given, each
+                                   at its own GUEST path, none inside another (and no HOST inside another)
+              --grant read|write   its access to those directories (default: what the bundle declares; read for a
                                    module); a bundle never gets more than it declares
               --env K=V            an environment variable (modules only; tool bundles get none in the runtime)
               --timeout-ms N       time limit (default: the bundle's; 10000 for a module)
@@ -101,8 +102,11 @@ public final class ToolRun {
     }
 
     /** What was asked for, parsed. */
-    private record Options(Path file, Path dir, String guestDir, WorkspaceAccess grant, Map<String, String> env,
+    private record Options(Path file, List<Dir> dirs, WorkspaceAccess grant, Map<String, String> env,
             long timeoutMs, long memoryMb, List<String> args) {}
+
+    /** A {@code --dir}: the host directory (real path) and where the guest sees it. */
+    private record Dir(Path host, String guest) {}
 
     /** A tool bundle or module made ready to run: the tool, its grant, and whether it is a bundle. */
     private record Loaded(WasmTool tool, ToolGrant grant, boolean bundle) {}
@@ -140,35 +144,36 @@ public final class ToolRun {
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("boxagnts-sandbox-watchdog").daemon().factory());
         EngineHolder engine = new EngineHolder(null);
-        WorkspaceRoot workspace = null;
+        List<ModuleRun.Mount> mounts = new ArrayList<>();
         ToolThreads calls = new ToolThreads(1);
+        Path using = options.file();
         try {
-            if (options.dir() != null) {
-                workspace = WorkspaceRoot.open(options.dir(), false);
+            for (Dir dir : options.dirs()) {
+                using = dir.host();
+                mounts.add(new ModuleRun.Mount(dir.guest(), WorkspaceRoot.open(dir.host(), false)));
             }
-            SandboxRuntime runtime = new SandboxRuntime(engine.future(), workspace, calls, watchdog,
+            using = options.file();
+            SandboxRuntime runtime = new SandboxRuntime(engine.future(), mounts.isEmpty() ? null
+                    : mounts.get(0).root(), calls, watchdog,
                     new ToolLimits(CAPS.timeout(), CAPS.memoryBytes(), CAPS.outputBytes()));
             Loaded loaded = load(options, runtime);
             engine.build();
-            return execute(loaded, options, input);
+            return execute(loaded, options, input, mounts);
         } catch (UsageError e) {
             return fail(Status.USAGE, e.getMessage());
         } catch (IllegalArgumentException e) {
             return fail(Status.REFUSED, options.file().getFileName() + " would be refused: " + e.getMessage());
         } catch (IOException e) {
-            return fail(Status.USAGE, "cannot use " + (options.dir() != null ? options.dir() : options.file()) + ": "
-                    + e.getMessage());
+            return fail(Status.USAGE, "cannot use " + using + ": " + e.getMessage());
         } finally {
             engine.close();
             calls.close();
             watchdog.shutdownNow();
-            if (workspace != null) {
-                workspace.close();
-            }
+            mounts.forEach(mount -> mount.root().close());
         }
     }
 
-    private int execute(Loaded loaded, Options options, byte[] input) {
+    private int execute(Loaded loaded, Options options, byte[] input, List<ModuleRun.Mount> mounts) {
         WasmTool tool = loaded.tool();
         ModuleRun.Outcome outcome;
         try {
@@ -182,7 +187,7 @@ public final class ToolRun {
                 argv.addAll(options.args());
             }
             outcome = tool.runModule(new ToolRequest("tool-run", "{}").withGrant(loaded.grant()), input,
-                    new ModuleRun.Guest(argv, options.env(), options.guestDir()));
+                    new ModuleRun.Guest(argv, options.env(), mounts));
         } catch (ToolException e) {
             return fail(Status.of(e.error().kind()), e.error().kind() + ": " + e.error().message());
         }
@@ -220,8 +225,7 @@ public final class ToolRun {
             throw new UsageError("the tool command is 'tool run'; see boxagnts tool run --help");
         }
         Path file = null;
-        Path dir = null;
-        String guestDir = "/";
+        List<Dir> dirs = new ArrayList<>();
         WorkspaceAccess grant = null;
         Map<String, String> env = new LinkedHashMap<>();
         long timeoutMs = 0;
@@ -237,24 +241,7 @@ public final class ToolRun {
                 case "--help", "-h" -> {
                     return null;
                 }
-                case "--dir" -> {
-                    if (dir != null) {
-                        throw new UsageError("--dir is given twice; the sandbox maps one directory, as the runtime "
-                                + "maps one workspace");
-                    }
-                    String value = value(args, ++i, arg);
-                    int colon = value.indexOf(':');
-                    dir = Path.of(colon < 0 ? value : value.substring(0, colon));
-                    if (colon >= 0) {
-                        guestDir = value.substring(colon + 1);
-                        if (!guestDir.startsWith("/")) {
-                            throw new UsageError("--dir " + value + ": the guest path must be absolute, e.g. /data");
-                        }
-                    }
-                    if (!Files.isDirectory(dir)) {
-                        throw new UsageError("--dir " + dir + " is not a directory");
-                    }
-                }
+                case "--dir" -> dirs.add(dir(value(args, ++i, arg), dirs));
                 case "--grant" -> {
                     String value = value(args, ++i, arg);
                     grant = switch (value) {
@@ -285,10 +272,57 @@ public final class ToolRun {
         if (file == null) {
             throw new UsageError("name the tool bundle (.jar) or WASI module (.wasm) to run");
         }
-        if (grant != null && dir == null) {
+        if (grant != null && dirs.isEmpty()) {
             throw new UsageError("--grant needs --dir: without a directory the module sees no files");
         }
-        return new Options(file, dir, guestDir, grant, env, timeoutMs, memoryMb, programArgs);
+        return new Options(file, List.copyOf(dirs), grant, env, timeoutMs, memoryMb, programArgs);
+    }
+
+    /**
+     * One {@code --dir HOST[:GUEST]}, checked against those before it: no guest path twice or inside another (which
+     * directory a guest path meant would depend on the module's libc), and no host directory inside another (the
+     * filesystem layer routes by host path).
+     */
+    private static Dir dir(String value, List<Dir> before) throws UsageError {
+        int colon = value.indexOf(':');
+        Path host = Path.of(colon < 0 ? value : value.substring(0, colon));
+        String guest = colon < 0 ? "/" : value.substring(colon + 1);
+        if (!guest.startsWith("/") || !Path.of(guest).normalize().toString().equals(guest) || guest.contains(",")
+                || guest.contains(":")) {
+            throw new UsageError("--dir " + value + ": the guest path must be absolute and plain (no '.', '..', "
+                    + "trailing '/', ',' or ':'), e.g. /data");
+        }
+        if (!Files.isDirectory(host)) {
+            throw new UsageError("--dir " + host + " is not a directory");
+        }
+        Path real;
+        try {
+            real = host.toRealPath();
+        } catch (IOException e) {
+            throw new UsageError("--dir " + host + " cannot be used: " + e.getMessage());
+        }
+        if (real.toString().contains(",")) {
+            throw new UsageError("--dir " + host + ": a directory whose path holds ',' cannot be mapped (the "
+                    + "engine's list of mapped directories is comma-separated)");
+        }
+        for (Dir other : before) {
+            if (other.guest().equals(guest)) {
+                throw new UsageError("--dir " + value + ": the guest path " + guest + " is given twice (also for "
+                        + other.host() + ")");
+            }
+            Path a = Path.of(guest);
+            Path b = Path.of(other.guest());
+            if (a.startsWith(b) || b.startsWith(a)) {
+                throw new UsageError("--dir " + value + ": the guest paths " + guest + " and " + other.guest() + " (of "
+                        + other.host() + ") overlap; give each directory its own guest path, none inside another, "
+                        + "e.g. --dir " + host + ":/" + (host.getFileName() == null ? "data" : host.getFileName()));
+            }
+            if (real.startsWith(other.host()) || other.host().startsWith(real)) {
+                throw new UsageError("--dir " + value + ": " + real + " and " + other.host() + " overlap on the host "
+                        + "(one is, or is inside, the other); map each directory once");
+            }
+        }
+        return new Dir(real, guest);
     }
 
     private static String value(List<String> args, int i, String option) throws UsageError {
@@ -346,7 +380,7 @@ public final class ToolRun {
                 throw new IllegalArgumentException("module " + descriptor.module() + ": " + problem);
             });
             ToolExtender.checkImports(descriptor, module);
-            WorkspaceAccess access = options.dir() == null ? WorkspaceAccess.NONE
+            WorkspaceAccess access = options.dirs().isEmpty() ? WorkspaceAccess.NONE
                     : options.grant() != null ? options.grant() : spec.permissions().workspace();
             ToolGrant grant = new ToolGrant(new ToolPermissions(access, spec.permissions().network()),
                     limits(options, spec.limits()));
@@ -362,7 +396,7 @@ public final class ToolRun {
         ModuleCheck.problem(module, limits.maxMemoryBytes()).ifPresent(problem -> {
             throw new IllegalArgumentException(problem);
         });
-        WorkspaceAccess access = options.dir() == null ? WorkspaceAccess.NONE
+        WorkspaceAccess access = options.dirs().isEmpty() ? WorkspaceAccess.NONE
                 : options.grant() != null ? options.grant() : WorkspaceAccess.READ;
         String name = options.file().getFileName().toString().replaceFirst("\\.wasm$", "");
         ToolSpec spec = new ToolSpec(name.isEmpty() ? "module" : name, "a WASI command module",

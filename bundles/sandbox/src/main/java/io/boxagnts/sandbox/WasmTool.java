@@ -174,9 +174,8 @@ final class WasmTool implements Tool {
     private ToolResult run(Engine engine, byte[] input, Call call, WorkspaceRoot workspace, ToolRequest request)
             throws ToolException {
         return interpret(ModuleRun.run(runtime, engine, spec.name(), call.module().source(),
-                call.module().memoryMaximum(), input, call.limits(), call.access(), workspace,
-                ModuleRun.Guest.tool(call.access()),
-                webImport(request, call.limits())));
+                call.module().memoryMaximum(), input, call.limits(), call.access(),
+                ModuleRun.Guest.tool(call.access(), workspace), webImport(request, call.limits())));
     }
 
     /** The web fetch import of one run, for a tool that declares it; null for any other tool. */
@@ -192,13 +191,13 @@ final class WasmTool implements Tool {
     /**
      * Runs the module as a call under {@code request}'s grant would run (workspace access narrowed to the declared
      * one, limits capped, the memory limit enforced by the module's rewritten maximum), with {@code stdin} as it is
-     * and the guest's arguments and environment, and hands back how it ended, uninterpreted: what {@code boxagnts
-     * tool run} shows a tool author. On the calling thread, outside the cap on concurrent calls.
+     * and the guest's arguments, environment and directories, and hands back how it ended, uninterpreted: what
+     * {@code boxagnts tool run} shows a tool author. On the calling thread, outside the cap on concurrent calls.
      */
     ModuleRun.Outcome runModule(ToolRequest request, byte[] stdin, ModuleRun.Guest guest) throws ToolException {
         Call call = call(request);
         return ModuleRun.run(runtime, engine(call.limits().timeout()), spec.name(), call.module().source(),
-                call.module().memoryMaximum(), stdin, call.limits(), call.access(), runtime.workspace(), guest,
+                call.module().memoryMaximum(), stdin, call.limits(), call.access(), guest,
                 webImport(request, call.limits()));
     }
 
