@@ -26,6 +26,8 @@ export class ModelsView {
       data.configured.length ? h('div', {class: 'server-grid'}, data.configured.map(entry => this.configured(entry)))
         : h('p', {class: 'muted'}, 'None yet. Add an OpenAI-compatible server (vLLM, a llama.cpp on another port, '
           + 'a company gateway) or, if you choose to, a cloud provider.'),
+      // a distribution whose providers are the administrator's: the form works only with the admin's credential
+      data.changesReserved ? h('p', {class: 'muted', id: 'changes-reserved'}, data.changesReserved) : null,
       this.form());
   }
 

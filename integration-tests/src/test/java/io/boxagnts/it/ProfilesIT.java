@@ -69,6 +69,10 @@ public class ProfilesIT {
             // no configuration file: the agent's built-in default, ask, which the console can change
             assertEquals(null, started.config("io.boxagnts.agent", "defaultMode"));
             assertEquals(List.of("README.md"), list(dist.resolve("conf")));
+            Await.until("the default ports are probed", () -> JsonParser.parseString(Http.get(started.url(
+                    "/api/providers")).body()).getAsJsonObject().getAsJsonArray("servers").size() > 0);
+            assertTrue("users may change providers", !Http.get(started.url("/api/providers")).body()
+                    .contains("changesReserved"));
 
             // trust any: an unsigned tool bundle runs
             TestBundles.drop(unsignedEcho(), dist.resolve("plugins"), "unsigned-echo.jar");
@@ -100,6 +104,30 @@ public class ProfilesIT {
             assertEquals("ask", started.config("io.boxagnts.agent", "defaultMode"));
             assertEquals("0", started.config("io.boxagnts.audit", "retentionDays"));
             assertEquals("no outbound host for tools", "false", started.config("io.boxagnts.webfetch", "enabled"));
+
+            // No outbound host but the model servers the administrator configures (decision 0032): no discovery, and a
+            // user's change of the providers refused with the reason; the administrator's credential may.
+            assertEquals("false", started.config("io.boxagnts.providers", "discovery"));
+            assertEquals("false", started.config("io.boxagnts.providers", "userChanges"));
+            JsonObject providers = JsonParser.parseString(Http.get(started.url("/api/providers")).body())
+                    .getAsJsonObject();
+            assertEquals("no default port probed", 0, providers.getAsJsonArray("servers").size());
+            String reserved = "the model providers of this distribution are the administrator's (configuration "
+                    + "io.boxagnts.providers: userChanges=false): an administrator changes them with the admin token, "
+                    + "on the console's Configuration page or with a file in conf/";
+            assertEquals(reserved, providers.get("changesReserved").getAsString());
+            String gpuBox = "{\"type\":\"openai\",\"baseUrl\":\"http://gpu-box.example:8000/v1\"}";
+            Http.Response byUser = started.send("PUT", "/api/providers/configured/gpu-box", gpuBox, null);
+            assertEquals(byUser.body(), 403, byUser.status());
+            assertEquals(reserved, JsonParser.parseString(byUser.body()).getAsJsonObject().getAsJsonObject("error")
+                    .get("message").getAsString());
+            assertEquals(403, started.send("DELETE", "/api/providers/configured/gpu-box", null, null).status());
+            Http.Response byAdmin = started.send("PUT", "/api/providers/configured/gpu-box", gpuBox,
+                    started.adminToken);
+            assertEquals(byAdmin.body(), 200, byAdmin.status());
+            assertTrue(Http.get(started.url("/api/providers")).body().contains("http://gpu-box.example:8000/v1"));
+            assertEquals(204, started.send("DELETE", "/api/providers/configured/gpu-box", null, started.adminToken)
+                    .status());
 
             // Dropped while it runs: signed, but by a key the trust store does not hold.
             TestBundles.drop(foreignSigned(), plugins, "foreign-echo.jar");
@@ -324,6 +352,17 @@ public class ProfilesIT {
             java.net.http.HttpRequest.Builder request = Http.request(url(path));
             request.setHeader("Authorization", "Bearer " + adminToken);
             return Http.send(request.GET().build()).body();
+        }
+
+        /** A request with a JSON body (or none), with the admin token, or with the access token when that is null. */
+        Http.Response send(String method, String path, String json, String token) throws Exception {
+            java.net.http.HttpRequest.Builder request = Http.request(url(path));
+            if (token != null) {
+                request.setHeader("Authorization", "Bearer " + token);
+            }
+            request.header("Content-Type", "application/json");
+            return Http.send(request.method(method, json == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                    : java.net.http.HttpRequest.BodyPublishers.ofString(json)).build());
         }
 
         /** Installs and starts a bundle through the Web Console's install form; its answer's status. */

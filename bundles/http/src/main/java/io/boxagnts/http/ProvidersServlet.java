@@ -16,6 +16,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.Serial;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -29,7 +30,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
  * Model providers. {@code GET /api/providers}: the providers available, the local servers discovery looked for (with,
  * for those not running, how to start them) and the ones the user configured; {@code POST /api/providers/discover}
  * looks again; {@code POST /api/providers/{id}/test} asks a provider for its models; {@code PUT} and {@code DELETE
- * /api/providers/configured/{id}} change the user's providers (an API key goes in, never comes out).
+ * /api/providers/configured/{id}} change the user's providers (an API key goes in, never comes out), unless the
+ * providers are the administrator's ({@code changesReserved} says why): then only the administrator's credential may.
  */
 @Component(service = Servlet.class)
 @HttpWhiteboardContextSelect(HttpContext.SELECT)
@@ -88,6 +90,9 @@ public final class ProvidersServlet extends HttpServlet {
             JsonResponses.error(response, 404, "NOT_FOUND", "PUT /api/providers/configured/{id} saves a provider");
             return;
         }
+        if (reservedToAdministrator(request, response, current)) {
+            return;
+        }
         JsonObject body = Requests.jsonObject(request, response, MAX_BODY_BYTES);
         if (body == null) {
             return;
@@ -106,6 +111,9 @@ public final class ProvidersServlet extends HttpServlet {
     protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String[] path = Requests.path(request);
         ProviderSettings current = settings;
+        if (current != null && reservedToAdministrator(request, response, current)) {
+            return;
+        }
         try {
             if (path.length != 2 || !path[0].equals("configured") || current == null || !current.delete(path[1])) {
                 JsonResponses.error(response, 404, "NOT_FOUND", "no configured provider at " + request.getPathInfo());
@@ -116,6 +124,22 @@ public final class ProvidersServlet extends HttpServlet {
             return;
         }
         response.setStatus(204);
+    }
+
+    /**
+     * Refuses (403) a change by a user who is not the administrator where the providers are the administrator's
+     * (decision 0032); the administrator's own credential passes.
+     *
+     * @return whether it answered
+     */
+    private static boolean reservedToAdministrator(HttpServletRequest request, HttpServletResponse response,
+            ProviderSettings settings) throws IOException {
+        Optional<String> reason = settings.reservedToAdministrator();
+        if (reason.isEmpty() || HttpContext.ROLE_ADMIN.equals(request.getAttribute(HttpContext.ROLE_ATTRIBUTE))) {
+            return false;
+        }
+        JsonResponses.error(response, 403, "FORBIDDEN", reason.get());
+        return true;
     }
 
     /** Asks the provider for its models: proves the URL, the key and the server in one request. */
@@ -147,7 +171,12 @@ public final class ProvidersServlet extends HttpServlet {
         body.add("servers", JsonResponses.GSON.toJsonTree(servers));
         ProviderSettings current = settings;
         body.add("configured", JsonResponses.GSON.toJsonTree(current == null ? List.of() : current.list()));
-        if (providers.isEmpty()) {
+        Optional<String> reserved = current == null ? Optional.empty() : current.reservedToAdministrator();
+        reserved.ifPresent(reason -> body.addProperty("changesReserved", reason));
+        if (providers.isEmpty() && reserved.isPresent() && servers.isEmpty()) {
+            body.addProperty("hint", "No model provider is available, and this distribution looks for no local "
+                    + "server: ask the administrator to configure one (" + reserved.get() + ").");
+        } else if (providers.isEmpty()) {
             body.addProperty("hint", "No model provider is available. Start a local model server on its default port "
                     + "(e.g. 'ollama serve', or 'llama-server -m model.gguf --jinja'): it is found by itself within "
                     + "seconds. Or add a provider on the Models screen (PUT /api/providers/configured/{id}).");

@@ -2,6 +2,7 @@ package io.boxagnts.api.model;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -37,4 +38,13 @@ public interface ProviderSettings {
 
     /** @return whether there was such a provider */
     boolean delete(String id) throws IOException;
+
+    /**
+     * Why only the administrator may {@link #save} and {@link #delete} (a distribution whose model servers are the
+     * administrator's alone), or empty when whoever holds the access token may. The caller who knows who asks (the
+     * HTTP API) enforces it.
+     */
+    default Optional<String> reservedToAdministrator() {
+        return Optional.empty();
+    }
 }

@@ -4,5 +4,5 @@
  * Calls block the calling (virtual) thread and stream deltas to a listener; interrupting the thread cancels the call.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.boxagnts.api.model;

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.osgi.framework.BundleContext;
@@ -28,6 +29,7 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +42,12 @@ import org.slf4j.LoggerFactory;
  * nothing. The UI changes the file through {@link ProviderSettings}: written whole to a temporary file and moved in
  * place (owner-only, as it may hold keys), then applied again.
  */
-@Component(immediate = true, service = ProviderSettings.class)
+@Component(immediate = true, service = ProviderSettings.class, configurationPid = ProvidersFile.POLICY_PID)
+@Designate(ocd = ProvidersPolicy.class)
 public final class ProvidersFile implements ProviderSettings {
+
+    /** The configuration saying where model servers may come from ({@link ProvidersPolicy}). */
+    public static final String POLICY_PID = "io.boxagnts.providers";
 
     static final Map<String, String> FACTORY_PIDS = Map.of(
             "openai", "io.boxagnts.providers.openai",
@@ -53,12 +59,14 @@ public final class ProvidersFile implements ProviderSettings {
 
     private final Path file;
     private final ConfigurationAdmin configurations;
+    private final boolean userChanges;
 
     @Activate
-    public ProvidersFile(BundleContext context, @Reference ConfigurationAdmin configurations) {
+    public ProvidersFile(BundleContext context, @Reference ConfigurationAdmin configurations, ProvidersPolicy policy) {
         String dataDir = context.getProperty(RuntimeProperties.DATA_DIR);
         this.file = dataDir == null ? null : Path.of(dataDir, "providers.json");
         this.configurations = configurations;
+        this.userChanges = policy.userChanges();
         if (file == null) {
             return;
         }
@@ -67,6 +75,13 @@ public final class ProvidersFile implements ProviderSettings {
         } catch (IOException | IllegalArgumentException | InvalidSyntaxException e) {
             LOG.error("{} is not used: {}", file, e.getMessage());
         }
+    }
+
+    @Override
+    public Optional<String> reservedToAdministrator() {
+        return userChanges ? Optional.empty() : Optional.of("the model providers of this distribution are the "
+                + "administrator's (configuration " + POLICY_PID + ": userChanges=false): an administrator changes "
+                + "them with the admin token, on the console's Configuration page or with a file in conf/");
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.boxagnts.api.model.ModelInfo;
 import io.boxagnts.api.model.ModelProvider;
 import io.boxagnts.api.model.ModelServer;
 import io.boxagnts.api.runtime.RuntimeProperties;
+import io.boxagnts.providers.config.ProvidersFile;
+import io.boxagnts.providers.config.ProvidersPolicy;
 import io.boxagnts.providers.http.ModelHttp;
 import java.net.InetAddress;
 import java.net.URI;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * loopback servers only, where a probe of a port nobody listens on costs microseconds), and on demand. A server seen
  * once stays registered while it is down, marked unreachable, and is usable again as soon as it answers.
  */
-@Component(service = ModelDiscovery.class, immediate = true)
+@Component(service = ModelDiscovery.class, immediate = true, configurationPid = ProvidersFile.POLICY_PID)
 public final class LocalServerDiscovery implements ModelDiscovery {
 
     /** A server users run, where it listens by default, how to start it, and which kind of server it is. */
@@ -75,10 +77,20 @@ public final class LocalServerDiscovery implements ModelDiscovery {
     private volatile Duration interval;
     private Thread background;
 
+    /**
+     * With discovery off ({@link ProvidersPolicy#discovery()}), only the server named with --model-url, which whoever
+     * started the runtime configured, is looked at; no default port is probed.
+     */
     @Activate
-    public LocalServerDiscovery(BundleContext context) {
-        this(context, presets(context.getProperty(RuntimeProperties.MODEL_URL)), Pace.DEFAULT);
-        start();
+    public LocalServerDiscovery(BundleContext context, ProvidersPolicy policy) {
+        this(context, presets(context.getProperty(RuntimeProperties.MODEL_URL), policy.discovery()), Pace.DEFAULT);
+        if (!policy.discovery()) {
+            LOG.info("Discovery of local model servers is off (configuration {}: discovery=false): only the providers "
+                    + "the administrator configured are used", ProvidersFile.POLICY_PID);
+        }
+        if (!presets.isEmpty()) {
+            start();
+        }
     }
 
     LocalServerDiscovery(BundleContext context, List<Preset> presets, Pace pace) {
@@ -103,15 +115,19 @@ public final class LocalServerDiscovery implements ModelDiscovery {
         });
     }
 
-    /** The default ports, after the server the user named on the command line (it comes first: it is the default). */
-    private static List<Preset> presets(String modelUrl) {
-        if (modelUrl == null || modelUrl.isBlank()) {
-            return PRESETS;
-        }
+    /**
+     * The default ports (when discovering), after the server the user named on the command line (it comes first: it
+     * is the default).
+     */
+    private static List<Preset> presets(String modelUrl, boolean discover) {
         List<Preset> presets = new ArrayList<>();
-        presets.add(new Preset("configured", URI.create(modelUrl.endsWith("/") ? modelUrl : modelUrl + "/"),
-                "start the server at " + modelUrl + " (given with --model-url)"));
-        presets.addAll(PRESETS);
+        if (modelUrl != null && !modelUrl.isBlank()) {
+            presets.add(new Preset("configured", URI.create(modelUrl.endsWith("/") ? modelUrl : modelUrl + "/"),
+                    "start the server at " + modelUrl + " (given with --model-url)"));
+        }
+        if (discover) {
+            presets.addAll(PRESETS);
+        }
         return List.copyOf(presets);
     }
 
@@ -125,7 +141,7 @@ public final class LocalServerDiscovery implements ModelDiscovery {
         probeAll(false);
         interval = pace.first(); // someone is waiting for a server: look often for a while
         List<ModelServer> found = servers();
-        if (found.stream().noneMatch(ModelServer::reachable)) {
+        if (found.stream().noneMatch(ModelServer::reachable) && presets.stream().anyMatch(PRESETS::contains)) {
             LOG.info("No local model server answers on the default ports (Ollama 11434, llama.cpp 8080 or 9931, "
                     + "LM Studio 1234, vLLM 8000); start one, or configure a provider");
         }
