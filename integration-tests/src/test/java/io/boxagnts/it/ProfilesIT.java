@@ -22,7 +22,7 @@ import org.junit.Test;
 
 /**
  * Each distribution profile the build packs (distribution/profiles/*.profile), unpacked from its archive and started
- * as a user starts it, with JAVA_HOME unset and no Java on the PATH: the shipped runtime runs it. Its tool set and
+ * as a user starts it, with JAVA_HOME and HOME unset and no Java on the PATH: the shipped runtime runs it. Its tool set and
  * defaults are the descriptor's. The enterprise one (signed-only) refuses an unsigned, a foreign-signed and a tampered
  * tool bundle before any of it runs, with the reason in /api/tools, /api/health, the audit log and the console; the
  * developer one (any) runs the unsigned one.
@@ -433,9 +433,12 @@ public class ProfilesIT {
         return new Started(process, port);
     }
 
-    /** No JAVA_HOME, no BOXAGNTS_JAVA_HOME, no java on the PATH. */
+    /**
+     * No JAVA_HOME, no BOXAGNTS_JAVA_HOME, no java on the PATH, and no HOME either (env -i, some service managers):
+     * bin/boxagnts must not need it.
+     */
     private static Map<String, String> environment() {
-        return Map.of("HOME", root.toString(), "PATH", noJavaPath.toString());
+        return Map.of("PATH", noJavaPath.toString());
     }
 
     private static String version(Path dist) throws Exception {
