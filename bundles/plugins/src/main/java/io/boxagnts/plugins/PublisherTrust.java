@@ -11,13 +11,21 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.CodeSigner;
 import java.security.GeneralSecurityException;
+import java.security.Timestamp;
+import java.security.cert.CertPath;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.jar.JarEntry;
@@ -39,22 +47,31 @@ final class PublisherTrust {
     static final String ANY = "any";
     static final String SIGNED_ONLY = "signed-only";
 
+    /** The folder of {@code trust/} holding the timestamp authorities whose timestamps count. */
+    static final String TIMESTAMPING = "timestamping";
+
     private final boolean signedOnly;
     private final Path dir;
     private final List<X509Certificate> publishers;
+    private final List<X509Certificate> timestampers;
     /** Why the trust store could not be read, or empty; under signed-only every jar is then refused with it. */
     private final String storeProblem;
+    /** The time a signature without a (trusted) timestamp is checked at: now, from the test's clock in tests. */
+    private final Clock clock;
 
-    private PublisherTrust(boolean signedOnly, Path dir, List<X509Certificate> publishers, String storeProblem) {
+    private PublisherTrust(boolean signedOnly, Path dir, List<X509Certificate> publishers,
+            List<X509Certificate> timestampers, String storeProblem, Clock clock) {
         this.signedOnly = signedOnly;
         this.dir = dir;
         this.publishers = List.copyOf(publishers);
+        this.timestampers = List.copyOf(timestampers);
         this.storeProblem = storeProblem;
+        this.clock = clock;
     }
 
     /** Trusts every jar. */
     static PublisherTrust any() {
-        return new PublisherTrust(false, null, List.of(), "");
+        return new PublisherTrust(false, null, List.of(), List.of(), "", Clock.systemUTC());
     }
 
     /**
@@ -63,33 +80,59 @@ final class PublisherTrust {
      * @param dir the folder of publisher certificates, or null
      */
     static PublisherTrust of(String policy, Path dir) {
+        return of(policy, dir, Clock.systemUTC());
+    }
+
+    /** As {@link #of(String, Path)}, with the clock that says what "now" is. */
+    static PublisherTrust of(String policy, Path dir, Clock clock) {
         if (policy == null || policy.equals(ANY)) {
             return any();
         }
         if (dir == null) {
-            return new PublisherTrust(true, null, List.of(), "this distribution names no trust store");
+            return new PublisherTrust(true, null, List.of(), List.of(), "this distribution names no trust store",
+                    clock);
         }
         List<X509Certificate> publishers = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.{pem,crt,cer,der}")) {
+        try {
+            publishers.addAll(certificates(dir, unreadable));
+        } catch (NoSuchFileException e) {
+            return new PublisherTrust(true, dir, List.of(), List.of(), "the trust store " + dir + " does not exist",
+                    clock);
+        } catch (IOException | GeneralSecurityException e) {
+            return new PublisherTrust(true, dir, List.of(), List.of(), "the trust store " + dir + " cannot be read: "
+                    + e, clock);
+        }
+        List<X509Certificate> timestampers = new ArrayList<>();
+        try {
+            timestampers.addAll(certificates(dir.resolve(TIMESTAMPING), unreadable));
+        } catch (NoSuchFileException e) {
+            // no timestamp authority trusted: every signature is checked against the current time
+        } catch (IOException | GeneralSecurityException e) {
+            unreadable.add(TIMESTAMPING + "/ (" + e.getMessage() + ")");
+        }
+        String problem = publishers.isEmpty() ? "the trust store " + dir + " holds no publisher certificate"
+                + (unreadable.isEmpty() ? "" : "; unreadable: " + String.join(", ", unreadable)) : "";
+        return new PublisherTrust(true, dir, publishers, timestampers, problem, clock);
+    }
+
+    /** The X.509 certificates of a folder's certificate files (PEM or DER); those that cannot be read are named. */
+    private static List<X509Certificate> certificates(Path folder, List<String> unreadable)
+            throws IOException, GeneralSecurityException {
+        List<X509Certificate> certificates = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.{pem,crt,cer,der}")) {
             CertificateFactory x509 = CertificateFactory.getInstance("X.509");
             for (Path file : files) {
                 try (InputStream in = Files.newInputStream(file)) {
                     for (Certificate certificate : x509.generateCertificates(in)) {
-                        publishers.add((X509Certificate) certificate);
+                        certificates.add((X509Certificate) certificate);
                     }
                 } catch (IOException | GeneralSecurityException e) {
                     unreadable.add(file.getFileName() + " (" + e.getMessage() + ")");
                 }
             }
-        } catch (NoSuchFileException e) {
-            return new PublisherTrust(true, dir, List.of(), "the trust store " + dir + " does not exist");
-        } catch (IOException | GeneralSecurityException e) {
-            return new PublisherTrust(true, dir, List.of(), "the trust store " + dir + " cannot be read: " + e);
         }
-        String problem = publishers.isEmpty() ? "the trust store " + dir + " holds no publisher certificate"
-                + (unreadable.isEmpty() ? "" : "; unreadable: " + String.join(", ", unreadable)) : "";
-        return new PublisherTrust(true, dir, publishers, problem);
+        return certificates;
     }
 
     boolean signedOnly() {
@@ -103,9 +146,14 @@ final class PublisherTrust {
         }
         return storeProblem.isEmpty()
                 ? "only plugins signed by a trusted publisher run (trust policy signed-only; " + dir + ": "
-                        + publishers.stream().map(c -> c.getSubjectX500Principal().getName()).collect(
-                                Collectors.joining("; ")) + ")"
+                        + names(publishers) + (timestampers.isEmpty() ? "; no timestamp authority: signatures are "
+                                + "checked against the current time" : "; timestamp authorities: "
+                                        + names(timestampers)) + ")"
                 : "no plugin runs: " + storeProblem;
+    }
+
+    private static String names(List<X509Certificate> certificates) {
+        return certificates.stream().map(c -> c.getSubjectX500Principal().getName()).collect(Collectors.joining("; "));
     }
 
     /** @return why the jar file may not run, or empty when it may */
@@ -156,8 +204,10 @@ final class PublisherTrust {
         }
         try (JarInputStream jar = new JarInputStream(new ByteArrayInputStream(relaid(content)), true)) {
             String unsigned = null;
-            String foreign = null;
+            String untrusted = null;
             boolean signed = false;
+            // entries signed alike share their signers' array: each is judged once
+            Map<CodeSigner[], Optional<String>> verdicts = new IdentityHashMap<>();
             byte[] buffer = new byte[65536];
             for (JarEntry entry; (entry = jar.getNextJarEntry()) != null; ) {
                 if (entry.isDirectory() || isSignatureFile(entry.getName())) {
@@ -173,8 +223,9 @@ final class PublisherTrust {
                     continue;
                 }
                 signed = true;
-                if (!trusted(signers) && foreign == null) {
-                    foreign = subject(signers[0]);
+                Optional<String> verdict = verdicts.computeIfAbsent(signers, this::untrusted);
+                if (verdict.isPresent() && untrusted == null) {
+                    untrusted = verdict.get();
                 }
             }
             if (!signed) {
@@ -185,11 +236,7 @@ final class PublisherTrust {
                 return Optional.of("altered after signing: " + unsigned + " is not covered by the signature (added or "
                         + "replaced after the jar was signed)");
             }
-            if (foreign != null) {
-                return Optional.of("signed by an unknown publisher: '" + foreign + "' is not in the trust store "
-                        + dir + " (trust policy signed-only)");
-            }
-            return Optional.empty();
+            return Optional.ofNullable(untrusted);
         } catch (SecurityException e) {
             // The JDK names what does not match, e.g. "SHA-256 digest error for grep.wasm".
             return Optional.of("altered after signing: " + e.getMessage());
@@ -233,20 +280,96 @@ final class PublisherTrust {
         return bytes.toByteArray();
     }
 
-    /** A signer is trusted when its certificate, or one up its chain that signed the one below, is a publisher's. */
-    private boolean trusted(CodeSigner[] signers) {
+    /**
+     * Why none of an entry's signers is a trusted publisher whose certificate was valid when it signed, or empty when
+     * one is. A signer is a publisher when its certificate, or one up its chain that signed the one below, is in the
+     * trust store. Every certificate from the signer's up to the publisher's must be valid at the time of signing:
+     * the time its timestamp states, when a timestamp authority of {@code trust/timestamping/} made it (and was
+     * valid then); otherwise now, as nothing else says when it was signed (decision 0031).
+     */
+    Optional<String> untrusted(CodeSigner[] signers) {
+        String invalid = null;
         for (CodeSigner signer : signers) {
-            List<? extends Certificate> chain = signer.getSignerCertPath().getCertificates();
-            for (int i = 0; i < chain.size(); i++) {
-                if (publishers.contains(chain.get(i))) {
-                    return true;
-                }
-                if (i + 1 < chain.size() && !issuedBy(chain.get(i), chain.get(i + 1))) {
-                    break;
-                }
+            List<X509Certificate> chain = chainTo(publishers, signer.getSignerCertPath());
+            if (chain.isEmpty()) {
+                continue;
+            }
+            Optional<String> expired = invalidAtSigning(signer, chain);
+            if (expired.isEmpty()) {
+                return Optional.empty();
+            }
+            invalid = invalid == null ? expired.get() : invalid;
+        }
+        return Optional.of(invalid != null ? invalid : "signed by an unknown publisher: '" + subject(signers[0])
+                + "' is not in the trust store " + dir + " (trust policy signed-only)");
+    }
+
+    /** Why a certificate of the chain was not valid when the signer signed, or empty. */
+    private Optional<String> invalidAtSigning(CodeSigner signer, List<X509Certificate> chain) {
+        Timestamp stamp = signer.getTimestamp();
+        Date at;
+        String when;
+        if (stamp == null) {
+            at = Date.from(clock.instant());
+            when = "now (" + at.toInstant() + "; the signature carries no timestamp)";
+        } else if (timestamper(stamp).isEmpty()) {
+            at = Date.from(clock.instant());
+            when = "now (" + at.toInstant() + "; its timestamp is by '" + subject(stamp.getSignerCertPath())
+                    + "', which is not a timestamp authority of " + dir.resolve(TIMESTAMPING) + ")";
+        } else {
+            at = stamp.getTimestamp();
+            when = "the time it was signed (" + at.toInstant() + ", timestamped by '"
+                    + subject(stamp.getSignerCertPath()) + "')";
+        }
+        for (X509Certificate certificate : chain) {
+            String name = certificate.getSubjectX500Principal().getName();
+            try {
+                certificate.checkValidity(at);
+            } catch (CertificateExpiredException e) {
+                return Optional.of("signed with an expired certificate: '" + name + "' was valid until "
+                        + certificate.getNotAfter().toInstant() + ", checked at " + when + " (trust policy signed-only)");
+            } catch (CertificateNotYetValidException e) {
+                return Optional.of("signed with a certificate not valid yet: '" + name + "' is valid from "
+                        + certificate.getNotBefore().toInstant() + ", checked at " + when
+                        + " (trust policy signed-only)");
             }
         }
-        return false;
+        return Optional.empty();
+    }
+
+    /** The timestamp's authority, when it is one of trust/timestamping/ (or issued by one) and was valid then. */
+    private Optional<X509Certificate> timestamper(Timestamp stamp) {
+        List<X509Certificate> chain = chainTo(timestampers, stamp.getSignerCertPath());
+        try {
+            for (X509Certificate certificate : chain) {
+                certificate.checkValidity(stamp.getTimestamp());
+            }
+        } catch (CertificateExpiredException | CertificateNotYetValidException e) {
+            return Optional.empty();
+        }
+        return chain.isEmpty() ? Optional.empty() : Optional.of(chain.get(0));
+    }
+
+    /**
+     * The certificates of a path from its first up to the first one that is in {@code anchors}, each link verified
+     * (each signed by the next); empty when the path leads to none of them.
+     */
+    private static List<X509Certificate> chainTo(List<X509Certificate> anchors, CertPath path) {
+        List<? extends Certificate> certificates = path.getCertificates();
+        List<X509Certificate> chain = new ArrayList<>();
+        for (int i = 0; i < certificates.size(); i++) {
+            if (!(certificates.get(i) instanceof X509Certificate certificate)) {
+                return List.of();
+            }
+            chain.add(certificate);
+            if (anchors.contains(certificate)) {
+                return chain;
+            }
+            if (i + 1 < certificates.size() && !issuedBy(certificate, certificates.get(i + 1))) {
+                return List.of();
+            }
+        }
+        return List.of();
     }
 
     private static boolean issuedBy(Certificate certificate, Certificate issuer) {
@@ -259,7 +382,11 @@ final class PublisherTrust {
     }
 
     private static String subject(CodeSigner signer) {
-        Certificate first = signer.getSignerCertPath().getCertificates().get(0);
+        return subject(signer.getSignerCertPath());
+    }
+
+    private static String subject(CertPath path) {
+        Certificate first = path.getCertificates().get(0);
         return first instanceof X509Certificate x509 ? x509.getSubjectX500Principal().getName() : first.getType();
     }
 

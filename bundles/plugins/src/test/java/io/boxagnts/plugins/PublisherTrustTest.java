@@ -9,11 +9,19 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSigner;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Timestamp;
 import java.security.cert.CertPath;
 import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.Collections;
+import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 import java.util.jar.Attributes;
@@ -104,6 +112,104 @@ class PublisherTrustTest {
                 .endsWith("does not exist"));
     }
 
+    /** "Now" for the validity checks, fixed so that the reasons are known to the letter. */
+    private static final Clock NOW = Clock.fixed(Instant.parse("2030-06-01T00:00:00Z"), ZoneOffset.UTC);
+
+    @Test
+    void aCertificateExpiredOrNotYetValidIsCheckedAgainstNowWithoutATimestamp() throws Exception {
+        Key old = key("old", "CN=Old Publisher", "2000/01/01 00:00:00", 30);
+        Key future = key("future", "CN=Future Publisher", "2100/01/01 00:00:00", 30);
+        trustCertificate(old, "old.pem");
+        trustCertificate(future, "future.pem");
+        PublisherTrust policy = PublisherTrust.of("signed-only", trust, NOW);
+
+        String expired = policy.problem(sign(unsigned("a.jar"), old, "old.jar").toFile()).orElseThrow();
+        assertEquals("signed with an expired certificate: 'CN=Old Publisher' was valid until " + notAfter(old)
+                + ", checked at now (2030-06-01T00:00:00Z; the signature carries no timestamp) (trust policy "
+                + "signed-only)", expired);
+        String early = policy.problem(sign(unsigned("b.jar"), future, "future.jar").toFile()).orElseThrow();
+        assertEquals("signed with a certificate not valid yet: 'CN=Future Publisher' is valid from "
+                + certificate(future).getNotBefore().toInstant() + ", checked at now (2030-06-01T00:00:00Z; the "
+                + "signature carries no timestamp) (trust policy signed-only)", early);
+
+        // The project's TEST-ONLY key (valid for 20 years from when it was made) at a time after its end.
+        Path signed = sign(unsigned("c.jar"), testKey(), "test-only.jar");
+        assertEquals(Optional.empty(), policy.problem(signed.toFile()));
+        Clock later = Clock.offset(Clock.fixed(certificate(testKey()).getNotAfter().toInstant(), ZoneOffset.UTC),
+                java.time.Duration.ofDays(1));
+        assertTrue(PublisherTrust.of("signed-only", trust, later).problem(signed.toFile()).orElseThrow().startsWith(
+                "signed with an expired certificate: 'CN=BoxAgnts TEST-ONLY tool publisher (not for production)"));
+    }
+
+    /**
+     * With a timestamp, the time it states is the time of signing, when a timestamp authority of trust/timestamping/
+     * made it; a timestamp by anyone else is no evidence, and the signature is checked against now. The JDK's jar
+     * verification checks the timestamp token itself; what is decided here is whom to believe.
+     */
+    @Test
+    void aTimestampByATrustedAuthorityMovesTheCheckToTheTimeOfSigning() throws Exception {
+        Key old = key("old", "CN=Old Publisher", "2000/01/01 00:00:00", 30);
+        Key tsa = key("tsa", "CN=Test TSA", "1999/01/01 00:00:00", 20000);
+        trustCertificate(old, "old.pem");
+        Date during = Date.from(certificate(old).getNotBefore().toInstant().plus(java.time.Duration.ofDays(10)));
+        Date after = Date.from(certificate(old).getNotAfter().toInstant().plus(java.time.Duration.ofDays(10)));
+        CodeSigner[] stampedDuring = {new CodeSigner(old.chain(), new Timestamp(during, tsa.chain()))};
+        CodeSigner[] stampedAfter = {new CodeSigner(old.chain(), new Timestamp(after, tsa.chain()))};
+
+        String untrustedTsa = PublisherTrust.of("signed-only", trust, NOW).untrusted(stampedDuring).orElseThrow();
+        assertEquals("signed with an expired certificate: 'CN=Old Publisher' was valid until " + notAfter(old)
+                + ", checked at now (2030-06-01T00:00:00Z; its timestamp is by 'CN=Test TSA', which is not a timestamp "
+                + "authority of " + trust.resolve("timestamping") + ") (trust policy signed-only)", untrustedTsa);
+
+        Files.createDirectories(trust.resolve("timestamping"));
+        Files.writeString(trust.resolve("timestamping/tsa.pem"), pem(certificate(tsa)));
+        PublisherTrust policy = PublisherTrust.of("signed-only", trust, NOW);
+        assertEquals(Optional.empty(), policy.untrusted(stampedDuring));
+        assertEquals("signed with an expired certificate: 'CN=Old Publisher' was valid until " + notAfter(old)
+                + ", checked at the time it was signed (" + after.toInstant() + ", timestamped by 'CN=Test TSA') "
+                + "(trust policy signed-only)", policy.untrusted(stampedAfter).orElseThrow());
+        assertTrue(policy.untrusted(new CodeSigner[] {new CodeSigner(tsa.chain(), null)}).orElseThrow()
+                .startsWith("signed by an unknown publisher: 'CN=Test TSA'"), "a timestamp authority is no publisher");
+    }
+
+    /** A key made with keytool, valid from {@code start} (keytool's -startdate; null: now) for {@code days}. */
+    private Key key(String alias, String name, String start, int days) throws Exception {
+        Path store = dir.resolve(alias + ".p12");
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+                "keytool").toString(), "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12",
+                "-storepass", "pass-" + alias, "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1",
+                "-validity", Integer.toString(days), "-dname", name));
+        if (start != null) {
+            command.addAll(List.of("-startdate", start));
+        }
+        Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, keytool.waitFor(), output);
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keys.load(in, ("pass-" + alias).toCharArray());
+        }
+        return new Key((PrivateKey) keys.getKey(alias, ("pass-" + alias).toCharArray()), CertificateFactory
+                .getInstance("X.509").generateCertPath(List.of(keys.getCertificate(alias))));
+    }
+
+    private void trustCertificate(Key key, String file) throws Exception {
+        Files.writeString(trust.resolve(file), pem(certificate(key)));
+    }
+
+    private static X509Certificate certificate(Key key) {
+        return (X509Certificate) key.chain().getCertificates().get(0);
+    }
+
+    private static String notAfter(Key key) {
+        return certificate(key).getNotAfter().toInstant().toString();
+    }
+
+    private static String pem(X509Certificate certificate) throws Exception {
+        return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(certificate.getEncoded()) + "\n-----END CERTIFICATE-----\n";
+    }
+
     /** A code-free tool bundle as package-bundles.sh makes one. */
     private Path unsigned(String name) throws IOException {
         Manifest manifest = new Manifest();
@@ -137,19 +243,7 @@ class PublisherTrustTest {
 
     /** A key of someone the distribution does not know, made with the JDK's keytool. */
     private Key foreignKey() throws Exception {
-        Path store = dir.resolve("foreign.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "foreign-pass",
-                "-alias", "foreign", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "30", "-dname",
-                "CN=Someone Else").redirectErrorStream(true).start();
-        String output = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, keytool.waitFor(), output);
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keys.load(in, "foreign-pass".toCharArray());
-        }
-        return new Key((PrivateKey) keys.getKey("foreign", "foreign-pass".toCharArray()), CertificateFactory
-                .getInstance("X.509").generateCertPath(List.of(keys.getCertificate("foreign"))));
+        return key("foreign", "CN=Someone Else", null, 30);
     }
 
     private Path sign(Path jar, Key key, String name) throws Exception {
