@@ -187,6 +187,42 @@ public class AgentIT {
         assertEquals("keep me\n", Files.readString(workspace.resolve("NOTES.md")));
     }
 
+    @Test
+    public void aTurnRunsTheShellAndItsOutputGoesBackToTheModel() throws Exception {
+        Files.createDirectories(workspace.resolve("src"));
+        Files.writeString(workspace.resolve("src/a.rs"), "fn main() {}\n// TODO: tidy\n");
+        Files.writeString(workspace.resolve("src/b.rs"), "// TODO: test\n");
+        model.thenToolCall("call_sh", "shell", "{\"command\":\"grep -rn TODO src | sort; echo checked >&2; exit 3\"}")
+                .thenText("Two TODOs: src/a.rs line 2 and src/b.rs line 1.");
+        String session = newSession("shell");
+        List<JsonObject> events = turn(session, "list the TODOs in src", "auto-edit", false);
+        assertEquals(events.toString(), "COMPLETED", events.get(events.size() - 1).get("reason").getAsString());
+        JsonObject finished = events.stream().filter(e -> e.get("type").getAsString().equals("ToolCallFinished"))
+                .findFirst().orElseThrow();
+        JsonObject result = JsonParser.parseString(finished.get("output").getAsString()).getAsJsonObject();
+        assertEquals(result.toString(), "src/a.rs:2:// TODO: tidy\nsrc/b.rs:1:// TODO: test\n",
+                result.get("stdout").getAsString());
+        assertEquals("checked\n", result.get("stderr").getAsString());
+        assertEquals(3, result.get("exit_code").getAsInt());
+        assertFalse(result.get("truncated").getAsBoolean());
+
+        // The shell's result went back to the model as the call's tool message, and the model was told what the
+        // sandbox's shell can and cannot run.
+        String second = model.requests().stream().filter(r -> r.contains("\"tool_call_id\":\"call_sh\""))
+                .findFirst().orElseThrow();
+        JsonObject request = JsonParser.parseString(second).getAsJsonObject();
+        List<JsonObject> messages = request.getAsJsonArray("messages").asList().stream().map(m -> m.getAsJsonObject())
+                .toList();
+        JsonObject tool = messages.stream().filter(m -> m.get("role").getAsString().equals("tool")).findFirst()
+                .orElseThrow();
+        assertTrue(tool.toString(), tool.get("content").getAsString().contains("src/a.rs:2:// TODO: tidy"));
+        String system = messages.get(0).get("content").getAsString();
+        assertTrue(system, system.contains("no processes, no network.") && system.contains("shell is a built-in POSIX "
+                + "sh") && system.contains("git, python, node, npm, cargo, make, curl and every other program are "
+                + "not available") && system.contains("js is Duktape, ECMAScript 5.1"));
+        assertTrue("a text answer after the tool's result", text(events).contains("Two TODOs"));
+    }
+
     /** The tools the model was offered in the last chat request, by name. */
     private static List<String> offeredTools() {
         List<String> requests = model.requests();

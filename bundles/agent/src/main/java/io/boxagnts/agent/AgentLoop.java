@@ -164,11 +164,13 @@ final class AgentLoop {
             this.approvedForSession = approvedForSession(log);
         }
 
-        StopReason run(String systemPrompt) throws IOException, InterruptedException {
+        StopReason run(String instructions) throws IOException, InterruptedException {
             // a tool the administrator disabled is not offered (a call of it would be refused anyway), nor one that
             // cannot do anything now: a small local model would spend turns on calls that are all refused
             List<RegisteredTool> offered = tools.tools().stream().filter(RegisteredTool::enabled)
                     .filter(t -> permissions.offers(t.spec()) && usable.test(t.spec())).toList();
+            String guide = ToolGuide.of(offered.stream().map(RegisteredTool::spec).toList());
+            String systemPrompt = guide.isEmpty() ? instructions : instructions + "\n\n" + guide;
             ContextBudget budget = new ContextBudget(context.windowTokens(), context.estimate());
             List<ToolDefinition> definitions = offered.stream().map(t -> budget.compactTools()
                     ? ToolDefinitions.compact(t.spec()) : ToolDefinitions.full(t.spec())).toList();
