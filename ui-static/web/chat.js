@@ -2,6 +2,7 @@
 import {api, streamEvents, ApiError} from './api.js';
 import {h, clear, pretty, millis, status} from './dom.js';
 import {renderMarkdown} from './markdown.js';
+import {resultView, argumentsLine, headerFact} from './results.js';
 
 /** Tool error kinds in plain words. */
 const ERROR_WORDS = {
@@ -134,6 +135,7 @@ class ToolCard {
     this.sessionId = sessionId;
     this.tool = event.tool;
     this.callId = event.callId;
+    this.arguments = event.arguments;
     this.badge = h('span', {class: 'badge running'}, 'running');
     this.duration = h('span', {class: 'duration'});
     this.approval = h('div', {class: 'approval', hidden: true});
@@ -141,7 +143,7 @@ class ToolCard {
     this.changes = h('div', {class: 'changes'});
     this.element = h('details', {class: 'tool-card', dataset: {callId: event.callId, tool: event.tool}},
       h('summary', {}, h('span', {class: 'tool-name'}, event.tool), this.badge, this.duration,
-        h('span', {class: 'summary-args'}, oneLine(event.arguments))),
+        h('span', {class: 'summary-args'}, argumentsLine(event.tool, event.arguments))),
       this.approval,
       h('div', {class: 'label'}, 'Arguments'),
       h('pre', {class: 'arguments'}, pretty(event.arguments)),
@@ -189,8 +191,9 @@ class ToolCard {
         h('p', {class: 'error'}, errorInWords(this.tool, event.error)));
     } else {
       this.setBadge('ok', 'done');
-      clear(this.result, h('details', {class: 'output'}, h('summary', {}, 'Result'),
-        h('pre', {}, pretty(event.output))));
+      const fact = headerFact(this.tool, event.output);
+      if (fact) this.badge.after(fact);
+      clear(this.result, resultView(this.tool, this.arguments, event.output));
     }
   }
 
@@ -212,11 +215,6 @@ class ToolCard {
     this.badge.className = `badge ${kind}`;
     this.badge.textContent = text;
   }
-}
-
-function oneLine(json) {
-  const text = typeof json === 'string' ? json : JSON.stringify(json);
-  return text.length > 90 ? `${text.slice(0, 90)}\u2026` : text;
 }
 
 /** The chat screen and its composer. */

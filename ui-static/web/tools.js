@@ -1,8 +1,9 @@
 // The tools screen: the catalog (descriptions, permissions, limits, bundles, refusals) and a form, generated from each
 // tool's JSON Schema, to run a tool by hand.
 import {api} from './api.js';
-import {h, clear, pretty, millis} from './dom.js';
+import {h, clear, millis} from './dom.js';
 import {errorInWords} from './chat.js';
+import {resultView} from './results.js';
 
 export class ToolsView {
   constructor(element) {
@@ -67,7 +68,8 @@ export class ToolsView {
       clear(output, h('p', {class: 'muted'}, 'Running\u2026'));
       try {
         const result = await api(`/tools/${tool.name}/invoke`, {method: 'POST', body: input});
-        clear(output, h('p', {class: 'muted'}, `Finished in ${millis(result.durationMs)}`), h('pre', {}, pretty(result.result)));
+        clear(output, h('p', {class: 'muted'}, `Finished in ${millis(result.durationMs)}`),
+          resultView(tool.name, input, result.result, true));
       } catch (e) {
         clear(output, h('p', {class: 'error'}, errorInWords(tool.name, {kind: e.kind, message: e.message})));
       }

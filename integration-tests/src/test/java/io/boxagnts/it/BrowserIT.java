@@ -5,9 +5,14 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
 import org.junit.FixMethodOrder;
@@ -17,6 +22,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The web UI in a real headless Chromium against the real runtime (bin/boxagnts, the shipped tools) and a scripted
@@ -33,6 +39,8 @@ public class BrowserIT {
     private static Browser browser;
     private static Path workspace;
     private static String base;
+    /** The web as the web_fetch card sees it: a local server that the test lets docs.test resolve to. */
+    private static HttpServer web;
 
     @BeforeClass
     public static void start() throws Exception {
@@ -43,7 +51,19 @@ public class BrowserIT {
         Files.writeString(workspace.resolve("README.md"), "# Demo\n\nteh answer is 42\n");
         Files.createDirectories(workspace.resolve("src"));
         Files.writeString(workspace.resolve("src/app.py"), "def answer():\n    return 42\n");
-        boxagnts = runtime.start("--model-url", model.baseUrl()).process();
+        web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        web.createContext("/guide", exchange -> {
+            byte[] body = "Line one of the guide.\n".repeat(100).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        web.start();
+        // web fetching allowed for docs.test, which only this test lets resolve to the loopback address (0024)
+        runtime.conf("io.boxagnts.webfetch.cfg", "enabled=true\nallowedHosts=docs.test\nallowHttp=true\n");
+        boxagnts = runtime.start(Map.of("BOXAGNTS_JAVA_OPTS", "-Dboxagnts.webfetch.testLoopbackHosts=docs.test"),
+                "--model-url", model.baseUrl()).process();
         base = runtime.url("");
         browser = new Browser(Files.createDirectories(runtime.root().resolve("profile")));
     }
@@ -58,6 +78,9 @@ public class BrowserIT {
         }
         if (model != null) {
             model.close();
+        }
+        if (web != null) {
+            web.stop(0);
         }
     }
 
@@ -238,6 +261,69 @@ public class BrowserIT {
         pattern.sendKeys("**/*.py");
         glob.findElement(By.cssSelector("form.try button[type=submit]")).click();
         browser.awaitText(".tool[data-tool=glob] .try-output", "src/app.py");
+    }
+
+    @Test
+    public void ga_theToolCardsShowWhatTheShellJsAndWebFetchReturned() throws Exception {
+        model.thenToolCall("call_sh", "shell", "{\"command\":\"ls src; cat missing.txt\"}")
+                .thenToolCall("call_js", "js", "{\"code\":\"console.log('hi ' + args.who); var x = {sum: 1 + 2}; x\","
+                        + "\"args\":{\"who\":\"there\"}}")
+                .thenToolCall("call_jserr", "js", "{\"code\":\"var o = null;\\no.x\"}")
+                .thenToolCall("call_web", "web_fetch", "{\"url\":\"http://docs.test:" + web.getAddress().getPort()
+                        + "/guide\",\"max_bytes\":60}")
+                .thenText("All four ran.");
+        browser.find("#tab-chat").click();
+        browser.find("#new-session").click();
+        browser.awaitText(".chat-header h2", "New session");
+        browser.act("#mode", mode -> new Select(mode).selectByValue("auto-edit")); // shell and js may write
+        browser.act("#prompt", prompt -> prompt.sendKeys("Look around", Keys.ENTER));
+        browser.awaitText(".turn-end", "Done");
+
+        // shell: the command in the header and the card, the exit code, stdout and stderr apart
+        String shell = ".tool-card[data-call-id=call_sh]";
+        assertEquals("$ ls src; cat missing.txt", browser.find(shell + " .summary-args").getText());
+        WebElement exit = browser.find(shell + " > summary .exit-code");
+        assertEquals("exit 1", exit.getText());
+        assertTrue(exit.getAttribute("class"), exit.getAttribute("class").contains("failed"));
+        browser.act(shell + " > summary", WebElement::click);
+        assertEquals("$ ls src; cat missing.txt", browser.find(shell + " pre.command").getText());
+        assertEquals("app.py", browser.find(shell + " .result-block.stdout pre").getText());
+        assertEquals("cat: missing.txt: No such file or directory",
+                browser.find(shell + " .result-block.stderr pre").getText());
+        assertEquals("exit 1", browser.find(shell + " .result-facts .exit-code").getText());
+
+        // js: what console.log printed, the completion value, and a thrown error with its line
+        String js = ".tool-card[data-call-id=call_js]";
+        browser.act(js + " > summary", WebElement::click);
+        assertEquals("hi there", browser.find(js + " .result-block.stdout pre").getText());
+        assertEquals("{\n  \"sum\": 3\n}", browser.find(js + " .result-block.completion pre").getText());
+        assertTrue(browser.all(js + " .js-error").isEmpty());
+        String thrown = ".tool-card[data-call-id=call_jserr]";
+        assertEquals("threw", browser.find(thrown + " > summary .exit-code").getText());
+        browser.act(thrown + " > summary", WebElement::click);
+        String error = browser.find(thrown + " .js-error pre").getText();
+        assertTrue(error, error.startsWith("TypeError") && error.contains("(line 2)"));
+
+        // web_fetch: status, content type, where from, the text, and that it was cut at max_bytes
+        String page = ".tool-card[data-call-id=call_web]";
+        assertEquals("HTTP 200", browser.find(page + " > summary .http-status").getText());
+        browser.act(page + " > summary", WebElement::click);
+        assertEquals("text/plain", browser.find(page + " .content-type").getText());
+        assertEquals("truncated at the size limit", browser.find(page + " .truncated").getText());
+        assertEquals("http://docs.test:" + web.getAddress().getPort() + "/guide", browser.find(page + " .fetched-url")
+                .getText());
+        assertEquals("Line one of the guide.\nLine one of the guide.\nLine one of th", browser.find(page
+                + " .page-text pre").getText());
+        // the raw JSON stays one click away
+        browser.act(page + " .output > summary", WebElement::click);
+        assertTrue(browser.find(page + " .output pre").getText().contains("\"truncated\": true"));
+        browser.screenshot("tool-cards");
+        Files.delete(runtime.conf().resolve("io.boxagnts.webfetch.cfg"));
+        // back to the session the next steps go on with
+        browser.until(d -> {
+            browser.awaitText(".sessions .session .session-title", "Typo fix").click();
+            return browser.find(".chat-header h2").getText().contains("Typo fix") ? true : null;
+        }, "the Typo fix session opened");
     }
 
     @Test

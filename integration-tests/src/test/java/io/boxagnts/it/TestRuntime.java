@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The runtime as a user starts it (bin/boxagnts) on a fresh temporary workspace, data and plugins folder (with the
@@ -41,11 +42,16 @@ final class TestRuntime implements AutoCloseable {
 
     /** Starts it with these options besides the folders and the port, and waits until the tools are up. */
     TestRuntime start(String... options) throws Exception {
+        return start(Map.of(), options);
+    }
+
+    /** The same with these environment variables besides the test JVM's (e.g. {@code BOXAGNTS_JAVA_OPTS}). */
+    TestRuntime start(Map<String, String> environment, String... options) throws Exception {
         List<String> args = new ArrayList<>(List.of("--workspace-dir", workspace.toString(), "--port",
                 Integer.toString(port), "--data-dir", data().toString(), "--plugins-dir", root.resolve("plugins").toString(), "--conf-dir",
                 conf().toString()));
         args.addAll(List.of(options));
-        process = BoxagntsProcess.start(args.toArray(String[]::new));
+        process = BoxagntsProcess.start(environment, args.toArray(String[]::new));
         process.awaitReady();
         Await.until("the tools are up", () -> Http.get(url("/api/tools")).body().contains("\"write_file\""));
         return this;
