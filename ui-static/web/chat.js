@@ -15,6 +15,7 @@ const ERROR_WORDS = {
   INVALID_INPUT: 'was called with arguments it does not accept',
   TOOL_ERROR: 'reported an error',
   TOO_MANY_CALLS: 'was busy with too many calls at once',
+  MEMORY_BUDGET: 'waited too long for memory that other tool calls held',
   UNAVAILABLE: 'is not available',
   INTERNAL: 'failed inside the runtime',
 };

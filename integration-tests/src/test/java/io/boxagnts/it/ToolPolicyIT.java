@@ -211,6 +211,36 @@ public class ToolPolicyIT {
                 "{\"path\":\"cap.txt\"}", new CallOrigin("it", "test", ""))).output().contains("capped"));
     }
 
+    /**
+     * The memory budget of the calls running at once, set through ConfigAdmin: a tool whose own limit is larger could
+     * never start, so it is refused, and an administrator may not grant more either.
+     */
+    @Test
+    public void aToolThatMayUseMoreThanTheMemoryBudgetIsRefused() throws Exception {
+        shippedTools();
+        org.osgi.service.cm.Configuration sandbox = configurations.getConfiguration("io.boxagnts.sandbox", "?");
+        try {
+            Dictionary<String, Object> budget = new Hashtable<>();
+            budget.put("memoryBudgetMb", 32L);
+            sandbox.update(budget);
+            Await.until("read_file (64 MiB) is refused under a memory budget of 32 MiB", () ->
+                    registry.tool("read_file").isEmpty() && registry.refused().stream().anyMatch(r ->
+                            r.bundle().equals("io.boxagnts.tool.read_file") && r.reason().contains("limits.maxMemoryMb "
+                                    + "64 is above the sandbox's memory budget for all calls at once: 32 MiB "
+                                    + "(memoryBudgetMb in io.boxagnts.sandbox)")));
+            assertEquals(32L << 20, sandbox().caps().maxMemoryBytes());
+        } finally {
+            sandbox.delete();
+        }
+        Await.until("read_file is back under the heap's budget", () -> registry.tool("read_file").isPresent());
+        assertTrue(sandbox().caps().maxMemoryBytes() >= 64L << 20);
+    }
+
+    private io.boxagnts.api.sandbox.Sandbox sandbox() {
+        var reference = context.getServiceReference(io.boxagnts.api.sandbox.Sandbox.class);
+        return context.getService(reference);
+    }
+
     @Test
     public void aFileInConfDoesWhatConfigAdminDoesAndIsNeverRewritten() throws Exception {
         shippedTools();
@@ -245,7 +275,8 @@ public class ToolPolicyIT {
                 .filter(a -> a.getID().equals("workspace")).findFirst().orElseThrow();
         assertEquals(List.of("", "none", "read", "write"), Arrays.asList(workspace.getOptionValues()));
         assertNotNull(workspace.getDescription());
-        for (String[] pid : new String[][] {{"io.boxagnts.sandbox", "maxTimeoutMs"}, {"io.boxagnts.audit",
+        for (String[] pid : new String[][] {{"io.boxagnts.sandbox", "maxTimeoutMs"},
+                {"io.boxagnts.sandbox", "memoryBudgetMb"}, {"io.boxagnts.audit",
                 "retentionDays"}, {"io.boxagnts.agent", "defaultModel"}, {"io.boxagnts.agent", "defaultMode"},
                 {"io.boxagnts.http", "allowedHosts"}}) {
             Bundle owner = Arrays.stream(context.getBundles()).filter(b -> {

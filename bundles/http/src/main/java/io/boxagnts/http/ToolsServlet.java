@@ -132,7 +132,7 @@ public final class ToolsServlet extends HttpServlet {
         return switch (kind) {
             case INVALID_INPUT -> 400;
             case PERMISSION_DENIED -> 403;
-            case TOO_MANY_CALLS -> 429;
+            case TOO_MANY_CALLS, MEMORY_BUDGET -> 429;
             case UNAVAILABLE -> 503;
             case INTERNAL -> 500;
             default -> 422;

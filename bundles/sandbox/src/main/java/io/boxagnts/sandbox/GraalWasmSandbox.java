@@ -54,6 +54,17 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
         @AttributeDefinition(description = "Largest linear memory a tool module may declare, in MiB")
         long maxMemoryMb() default 512;
 
+        @AttributeDefinition(description = "Memory budget of the tool calls running at once, in MiB: a call starts "
+                + "only while the memory limits of the running calls and its own fit in it, else it waits up to its time "
+                + "limit (MEMORY_BUDGET); a tool whose limit is larger is refused. Tools' linear memories live on the "
+                + "Java heap, so 0 (the default) derives it from the heap: the maximum heap less heapReserveMb, at least "
+                + "half the heap. A larger value is cut to that")
+        long memoryBudgetMb() default 0;
+
+        @AttributeDefinition(description = "Java heap kept for the runtime itself (framework, HTTP, agent, compiler) "
+                + "when the memory budget is derived from the heap, in MiB")
+        long heapReserveMb() default 192;
+
         @AttributeDefinition(description = "Largest output a tool may declare, in KiB")
         long maxOutputKb() default 8192;
 
@@ -93,15 +104,18 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
         LOG.info("workspace {} confined with {}", workspace.path(), workspace.mechanism());
         this.watchdog = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("boxagnts-sandbox-watchdog").daemon().factory());
-        this.threads = new ToolThreads(config.maxConcurrentCalls());
-        this.caps = new ToolLimits(Duration.ofMillis(config.maxTimeoutMs()), config.maxMemoryMb() << 20,
-                config.maxOutputKb() << 10);
+        MemoryBudget budget = MemoryBudget.configured(config.memoryBudgetMb(), config.heapReserveMb(),
+                Runtime.getRuntime().maxMemory());
+        LOG.info("memory budget of tool calls running at once: {}", budget);
+        this.threads = new ToolThreads(config.maxConcurrentCalls(), budget);
+        ToolDescriptor.Caps descriptorCaps = ToolDescriptor.Caps.within(Duration.ofMillis(config.maxTimeoutMs()),
+                config.maxMemoryMb() << 20, config.maxOutputKb() << 10, budget);
+        this.caps = new ToolLimits(descriptorCaps.timeout(), descriptorCaps.memoryBytes(), descriptorCaps.outputBytes());
         SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace, threads, watchdog, caps,
                 new RealCalls(), () -> webFetcher);
         File data = context.getDataFile("warmup");
         this.warmUp = new WarmUp(holder.future(), runtime.realCalls(), data == null ? null : data.toPath());
-        this.extender = new ToolExtender(context, runtime, new ToolDescriptor.Caps(
-                caps.timeout(), caps.maxMemoryBytes(), caps.maxOutputBytes()), config.maxModuleMb() << 20, warmUp);
+        this.extender = new ToolExtender(context, runtime, descriptorCaps, config.maxModuleMb() << 20, warmUp);
         extender.open();
         // Listen first, then look: the framework may finish starting in between.
         context.addFrameworkListener(this);

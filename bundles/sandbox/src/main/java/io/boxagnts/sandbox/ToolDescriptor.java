@@ -30,8 +30,28 @@ record ToolDescriptor(ToolSpec spec, String module, List<String> warmup, boolean
     /** More would only delay the other tools' warm-up; a few inputs reach the hot code of any tool. */
     static final int MAX_WARMUP_INPUTS = 8;
 
-    /** Upper bounds no descriptor may exceed, whatever it asks for. */
-    record Caps(Duration timeout, long memoryBytes, long outputBytes) {}
+    /**
+     * Upper bounds no descriptor may exceed, whatever it asks for.
+     *
+     * @param memoryCap what bounds {@code memoryBytes}, in words with its size: the runtime's cap, or the sandbox's
+     *     memory budget
+     */
+    record Caps(Duration timeout, long memoryBytes, long outputBytes, String memoryCap) {
+
+        Caps(Duration timeout, long memoryBytes, long outputBytes) {
+            this(timeout, memoryBytes, outputBytes, "the runtime's cap of " + (memoryBytes >> 20));
+        }
+
+        /**
+         * The caps of the runtime, with the memory cap lowered to the memory budget of all calls at once when that
+         * is smaller: a tool that may use more could never start.
+         */
+        static Caps within(Duration timeout, long memoryBytes, long outputBytes, MemoryBudget budget) {
+            return budget.bytes() < memoryBytes ? new Caps(timeout, budget.bytes(), outputBytes,
+                    "the sandbox's memory budget for all calls at once: " + budget)
+                    : new Caps(timeout, memoryBytes, outputBytes);
+        }
+    }
 
     static ToolDescriptor parse(String json, String bundleVersion, Caps caps) {
         JsonObject root;
@@ -150,8 +170,8 @@ record ToolDescriptor(ToolSpec spec, String module, List<String> warmup, boolean
                     + caps.timeout().toMillis());
         }
         if (memory > caps.memoryBytes()) {
-            throw new IllegalArgumentException("limits.maxMemoryMb " + (memory >> 20) + " is above the runtime's cap of "
-                    + (caps.memoryBytes() >> 20));
+            throw new IllegalArgumentException("limits.maxMemoryMb " + (memory >> 20) + " is above "
+                    + caps.memoryCap());
         }
         if (output > caps.outputBytes()) {
             throw new IllegalArgumentException("limits.maxOutputKb " + (output >> 10) + " is above the runtime's cap of "

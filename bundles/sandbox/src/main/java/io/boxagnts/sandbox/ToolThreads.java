@@ -11,9 +11,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
- * Where WASM tool calls run: at most {@code cap} at once, each on one of {@code cap} platform threads. Callers are
+ * Where WASM tool calls run: at most {@code cap} at once, each on one of {@code cap} platform threads, and only while
+ * the memory maxima of the running calls fit the {@link MemoryBudget}. Callers are
  * often virtual threads (an agent turn runs its tool calls on them), and entering a polyglot context on a virtual
  * thread is an experimental path of GraalVM on HotSpot, which warns on the console the first time; on a platform
  * thread it is the supported one. Idle threads end after a while, so an idle runtime holds none.
@@ -28,10 +30,19 @@ final class ToolThreads implements AutoCloseable {
 
     private static final long IDLE_SECONDS = 30;
 
+    private static final long MIB = 1 << 20;
+
     private final Semaphore permits;
+    private final MemoryBudget memory;
     private final ThreadPoolExecutor pool;
 
+    /** Calls with no memory budget beyond the heap. */
     ToolThreads(int cap) {
+        this(cap, MemoryBudget.unlimited());
+    }
+
+    ToolThreads(int cap, MemoryBudget memory) {
+        this.memory = memory;
         int size = Math.max(1, cap);
         this.permits = new Semaphore(size, true);
         this.pool = new ThreadPoolExecutor(size, size, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -44,27 +55,60 @@ final class ToolThreads implements AutoCloseable {
         return permits.availablePermits();
     }
 
+    MemoryBudget memory() {
+        return memory;
+    }
+
     /**
-     * Runs {@code call} on a pool thread once one of the {@code cap} turns is free, waiting at most {@code wait}, and
-     * returns its result. Interrupting the caller interrupts the call (the tool's interrupt watch then closes its
-     * context) and waits for it to end, so a turn is never given back while its call still runs.
+     * Runs {@code call} on a pool thread once one of the {@code cap} turns is free and {@code memoryBytes} fit the
+     * memory budget, waiting at most {@code wait} for both, and returns its result. The turn and the memory are given
+     * back when the call has ended, whichever way. Interrupting the caller interrupts the call (the tool's interrupt
+     * watch then closes its context) and waits for it to end, so neither is given back while its call still runs.
+     *
+     * @param memoryBytes the most linear memory the call may grow to
      */
-    ToolResult run(String tool, Duration wait, Call call) throws ToolException {
+    ToolResult run(String tool, Duration wait, long memoryBytes, Call call) throws ToolException {
+        if (memoryBytes > memory.bytes()) {
+            throw new ToolException(ToolError.Kind.MEMORY_LIMIT, tool + " may use " + memoryBytes / MIB + " MiB of "
+                    + "memory, more than the sandbox's memory budget for all calls at once: " + memory);
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        take(() -> permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS), "a turn",
+                () -> new ToolException(ToolError.Kind.TOO_MANY_CALLS, "the sandbox is running its maximum of "
+                        + "concurrent tool calls; " + tool + " waited " + wait.toMillis() + " ms for a turn"));
         try {
-            if (!permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new ToolException(ToolError.Kind.TOO_MANY_CALLS, "the sandbox is running its maximum of "
-                        + "concurrent tool calls; " + tool + " waited " + wait.toMillis() + " ms for a turn");
+            take(() -> memory.tryTake(memoryBytes, deadline - System.nanoTime()), "memory",
+                    () -> new ToolException(ToolError.Kind.MEMORY_BUDGET, tool + " needs " + memoryBytes / MIB
+                            + " MiB of the sandbox's memory budget of " + memory + "; the calls running now hold "
+                            + (memory.bytes() - memory.available()) / MIB + " MiB of it, and " + tool + " waited "
+                            + wait.toMillis() + " ms for them"));
+            try {
+                Handoff handoff = new Handoff();
+                pool.execute(handoff.task(call));
+                return handoff.await();
+            } finally {
+                memory.giveBack(memoryBytes);
+            }
+        } finally {
+            permits.release();
+        }
+    }
+
+    /** A bounded wait for what a call needs. */
+    @FunctionalInterface
+    private interface Wait {
+        boolean done() throws InterruptedException;
+    }
+
+    private static void take(Wait wait, String what, Supplier<ToolException> timedOut)
+            throws ToolException {
+        try {
+            if (!wait.done()) {
+                throw timedOut.get();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ToolException(ToolError.Kind.UNAVAILABLE, "interrupted while waiting for a turn");
-        }
-        try {
-            Handoff handoff = new Handoff();
-            pool.execute(handoff.task(call));
-            return handoff.await();
-        } finally {
-            permits.release();
+            throw new ToolException(ToolError.Kind.UNAVAILABLE, "interrupted while waiting for " + what);
         }
     }
 

@@ -50,7 +50,14 @@ final class WasmTool implements Tool {
     private record Module(Source source, long memoryMaximum) {}
 
     /** What one call runs: the module for its memory limit, its limits, and its workspace access. */
-    private record Call(Module module, ToolLimits limits, WorkspaceAccess access) {}
+    private record Call(Module module, ToolLimits limits, WorkspaceAccess access) {
+
+        /** The most linear memory the call may grow to: its limit, or less when the module itself declares less. */
+        long memoryBytes() {
+            long declared = module.memoryMaximum();
+            return declared >= 0 ? Math.min(declared, limits.maxMemoryBytes()) : limits.maxMemoryBytes();
+        }
+    }
 
     WasmTool(ToolSpec spec, byte[] module, SandboxRuntime runtime) {
         this(spec, module, runtime, false);
@@ -111,8 +118,8 @@ final class WasmTool implements Tool {
         Duration timeout = call.limits().timeout();
         runtime.realCalls().started();
         try {
-            return runtime.calls().run(spec.name(), timeout, () -> run(engine(timeout), input, call,
-                    runtime.workspace(), request));
+            return runtime.calls().run(spec.name(), timeout, call.memoryBytes(), () -> run(engine(timeout), input,
+                    call, runtime.workspace(), request));
         } catch (ToolException e) {
             log(request, e.error());
             throw e;

@@ -9,6 +9,8 @@
  * {@link io.boxagnts.sandbox.ModuleRun} is one run of a module in the sandbox, for a tool call and for
  * {@link io.boxagnts.sandbox.ToolRun}, the {@code boxagnts tool run} command (a plain main on a flat class path, no
  * framework), so a tool author tries a tool in exactly the runtime's sandbox (decision 0023).
+ * {@link io.boxagnts.sandbox.ToolThreads} runs calls at most a configured number at once and only while their memory
+ * limits fit the {@link io.boxagnts.sandbox.MemoryBudget}, since linear memories live on the Java heap (decision 0028).
  * Nothing here is exported.
  */
 package io.boxagnts.sandbox;

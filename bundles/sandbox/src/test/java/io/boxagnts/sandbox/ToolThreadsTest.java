@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class ToolThreadsTest {
 
+    private static final long MIB = 1 << 20;
+
     private final ToolThreads threads = new ToolThreads(2);
 
     @AfterEach
@@ -29,7 +31,7 @@ class ToolThreadsTest {
         AtomicReference<ToolResult> result = new AtomicReference<>();
         Thread caller = Thread.ofVirtual().start(() -> {
             try {
-                result.set(threads.run("t", Duration.ofSeconds(5), () -> {
+                result.set(threads.run("t", Duration.ofSeconds(5), MIB, () -> {
                     ranOn.set(Thread.currentThread());
                     return new ToolResult("{}", Duration.ZERO);
                 }));
@@ -46,11 +48,11 @@ class ToolThreadsTest {
 
     @Test
     void theCallsFailureReachesTheCallerAsItIs() {
-        ToolException failure = assertThrows(ToolException.class, () -> threads.run("t", Duration.ofSeconds(5), () -> {
+        ToolException failure = assertThrows(ToolException.class, () -> threads.run("t", Duration.ofSeconds(5), MIB, () -> {
             throw new ToolException(ToolError.Kind.TOOL_FAILED, "no such file");
         }));
         assertEquals("no such file", failure.error().message());
-        assertThrows(IllegalStateException.class, () -> threads.run("t", Duration.ofSeconds(5), () -> {
+        assertThrows(IllegalStateException.class, () -> threads.run("t", Duration.ofSeconds(5), MIB, () -> {
             throw new IllegalStateException("bug");
         }));
         assertEquals(2, threads.available());
@@ -64,7 +66,7 @@ class ToolThreadsTest {
         AtomicReference<Boolean> callerStillInterrupted = new AtomicReference<>();
         Thread caller = Thread.ofVirtual().start(() -> {
             try {
-                threads.run("t", Duration.ofSeconds(5), () -> {
+                threads.run("t", Duration.ofSeconds(5), MIB, () -> {
                     running.countDown();
                     try {
                         Thread.sleep(Duration.ofMinutes(5)); // a tool's interrupt watch sees what this sees

@@ -184,6 +184,24 @@ class WasmToolTest {
     }
 
     @Test
+    void aCallHoldsItsModulesMemoryMaximumOfTheBudgetUntilItsTimeLimitEndsIt() throws Exception {
+        MemoryBudget budget = new MemoryBudget(1 << 20, "test");
+        ToolThreads calls = new ToolThreads(4, budget);
+        // loop.wat declares one page at most: a limit of 1 MiB takes 64 KiB of the budget, not 1 MiB
+        WasmTool loop = tool("loop", new ToolLimits(Duration.ofSeconds(1), 1 << 20, 1024), calls);
+        ToolError.Kind[] kind = new ToolError.Kind[1];
+        Thread caller = Thread.ofPlatform().start(() -> kind[0] = failure(loop, "{}"));
+        while (budget.available() == 1 << 20 && caller.isAlive()) {
+            Thread.onSpinWait();
+        }
+        assertEquals((1 << 20) - MemoryBudget.PAGE, budget.available());
+        caller.join();
+        assertEquals(ToolError.Kind.TIMEOUT, kind[0]);
+        assertEquals(1 << 20, budget.available(), "given back when the time limit ended the call");
+        calls.close();
+    }
+
+    @Test
     void thousandsOfOpenFilesAreCapped() throws Exception {
         Files.writeString(workspace.resolve("a.txt"), "x");
         ToolException e = assertThrows(ToolException.class, () -> tool("openmany").invoke(new ToolRequest("t", "{}")));

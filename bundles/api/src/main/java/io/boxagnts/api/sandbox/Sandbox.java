@@ -12,7 +12,8 @@ public interface Sandbox {
 
     /**
      * The largest limits any WASM tool call may have (configuration {@code io.boxagnts.sandbox}): a tool's descriptor
-     * may not ask for more, and an administrator's policy may not grant more.
+     * may not ask for more, and an administrator's policy may not grant more. The memory cap is also no larger than
+     * the sandbox's memory budget for all calls running at once, which is derived from the Java heap.
      */
     ToolLimits caps();
 }

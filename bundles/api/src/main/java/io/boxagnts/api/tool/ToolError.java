@@ -18,6 +18,8 @@ public record ToolError(Kind kind, String message) {
         MEMORY_LIMIT,
         OUTPUT_TOO_LARGE,
         TOO_MANY_CALLS,
+        /** The call waited as long as it may for the memory that running calls hold (the sandbox's memory budget). */
+        MEMORY_BUDGET,
         MODULE_TRAP,
         BAD_OUTPUT,
         TOOL_FAILED,
