@@ -5,7 +5,8 @@
 #   workload   CALLS tool calls over HTTP (read_file, glob, grep, list_dir, edit_file, CALLS/5 each, one tool after
 #              the other), then TURNS agent turns against a scripted OpenAI-compatible model
 #              (benchmarks/memory/scripted_model.py: each turn asks for one tool call, then answers)
-#   prints     VmRSS of the runtime's JVM: idle, peak during the workload, and 30 s after it; per tool, the bytes the
+#   prints     VmRSS of the runtime's JVM: idle, peak during the workload, 30 s after it, and 6 s after a full GC
+#              (jcmd GC.run) that follows: what the collector could give back; per tool, the bytes the
 #              JVM allocated per call (heap used after - before + what each GC in between freed, from -Xlog:gc and
 #              jstat), and the GC count
 # Usage: benchmarks/memory.sh [calls=1000] [turns=50]      (build first: ./boxagnts --version)
@@ -101,6 +102,11 @@ nmt_end=$(nmt)
 sleep 30
 after30=$(rss)
 nmt_after=$(nmt)
+# What is left when the collector has given back all it can: a full GC, then one C-heap trim interval (5 s) and a bit
+"$jdk/bin/jcmd" "$pid" GC.run >/dev/null
+sleep 6
+after_gc=$(rss)
+nmt_gc=$(nmt)
 kill "$sampler" 2>/dev/null || true; sampler=
 
 cat <<TABLE
@@ -114,12 +120,14 @@ ${results}
 | RSS peak during the workload ($((ended - started)) s) | $peak MB | <= 250 MB |
 | RSS at the end of the workload | $at_end MB | - |
 | RSS 30 s after the workload | $after30 MB | <= 200 MB |
+| RSS after that, 6 s after a full GC (\`jcmd GC.run\`): the floor | $after_gc MB | - |
 | GCs in all | $(grep -c 'Pause' "$work/gc.log") ($(grep -c 'Pause Full' "$work/gc.log") full) | - |
 TABLE
 if [ -n "$nmt_opts" ]; then
   echo
   echo "NMT committed at the end of the workload: $nmt_end"
   echo "NMT committed 30 s after: $nmt_after"
+  echo "NMT committed 6 s after a full GC: $nmt_gc"
 fi
 echo
 echo "JVM options added: ${BOXAGNTS_JAVA_OPTS:-none}; java: $("$dist/bin/boxagnts" --version); machine: $(nproc) cores, load $(cut -d ' ' -f 1-3 /proc/loadavg)"

@@ -116,12 +116,26 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
         File data = context.getDataFile("warmup");
         this.warmUp = new WarmUp(holder.future(), runtime.realCalls(), data == null ? null : data.toPath());
         this.extender = new ToolExtender(context, runtime, descriptorCaps, config.maxModuleMb() << 20, warmUp);
+        RealCalls calls = runtime.realCalls();
+        IdleCollection idle = new IdleCollection(() -> calls.arrivals() + warmUp.completedCalls()
+                + warmUp.yieldedCalls(), calls::busy, GraalWasmSandbox::collect);
+        watchdog.scheduleWithFixedDelay(idle::poll, IdleCollection.PERIOD_SECONDS, IdleCollection.PERIOD_SECONDS,
+                TimeUnit.SECONDS);
         extender.open();
         // Listen first, then look: the framework may finish starting in between.
         context.addFrameworkListener(this);
         if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.ACTIVE) {
             startEngine();
         }
+    }
+
+    /** A full collection after a burst of tool calls, which gives the heap back: SerialGC has no periodic one (0028). */
+    private static void collect() {
+        Runtime heap = Runtime.getRuntime();
+        long before = heap.totalMemory();
+        System.gc();
+        LOG.debug("tool calls idle: heap collected, {} MiB committed before, {} MiB after", before >> 20,
+                heap.totalMemory() >> 20);
     }
 
     @Override

@@ -28,6 +28,11 @@ final class RealCalls {
         return arrivals;
     }
 
+    /** Whether a real call is running now. */
+    synchronized boolean busy() {
+        return inFlight > 0;
+    }
+
     synchronized void ended() {
         inFlight--;
         lastEnded = System.nanoTime();
