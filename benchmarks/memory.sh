@@ -11,12 +11,15 @@
 #              jstat), and the GC count
 # Usage: benchmarks/memory.sh [calls=1000] [turns=50]      (build first: ./boxagnts --version)
 # GC settings to compare: BOXAGNTS_JAVA_OPTS='-XX:+UseG1GC ...' benchmarks/memory.sh (options after the launcher's win).
+# CLIENTS=N sends each tool's calls from N clients at once (default 1: one call after the other), so that up to N
+# calls hold linear memory at the same time (the sandbox runs at most 4 at once, within its memory budget).
 # NMT=1 also prints the JVM's own account of its memory (Native Memory Tracking: heap, code cache, metaspace, compiler,
 # threads, ...) at the end of the workload and 30 s after it, to tell heap the collector keeps from memory outside it.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
 calls=${1:-1000}
 turns=${2:-50}
+clients=${CLIENTS:-1}
 dist=$repo/distribution/target/boxagnts
 jdk=${JSTAT_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 [ -x "$dist/bin/boxagnts" ] || { echo "build first: ./boxagnts --version" >&2; exit 1; }
@@ -73,11 +76,14 @@ args() { # TOOL I
 results=
 started=$(date +%s)
 for tool in read_file glob grep list_dir edit_file; do
-  before=$(used_kb); lines=$(gc_lines); failed=0; t0=$(date +%s%N)
-  for i in $(seq "$per_tool"); do
-    code=$(api -o /dev/null -w '%{http_code}' -X POST "$base/api/tools/$tool/invoke" -d "$(args "$tool" "$i")")
-    [ "$code" = 200 ] || failed=$((failed + 1))
+  before=$(used_kb); lines=$(gc_lines); : >"$work/codes"; t0=$(date +%s%N)
+  for client in $(seq "$clients"); do
+    (for i in $(seq "$client" "$clients" "$per_tool"); do
+       api -o /dev/null -w '%{http_code}\n' -X POST "$base/api/tools/$tool/invoke" -d "$(args "$tool" "$i")" >>"$work/codes"
+     done) &
   done
+  wait
+  failed=$(grep -vc '^200$' "$work/codes" || true)
   t1=$(date +%s%N)
   after=$(used_kb); freed=$(freed_kb "$lines"); gcs=$(( $(gc_lines) - lines ))
   alloc_kb=$(( after - before + freed ))
@@ -130,4 +136,4 @@ if [ -n "$nmt_opts" ]; then
   echo "NMT committed 6 s after a full GC: $nmt_gc"
 fi
 echo
-echo "JVM options added: ${BOXAGNTS_JAVA_OPTS:-none}; java: $("$dist/bin/boxagnts" --version); machine: $(nproc) cores, load $(cut -d ' ' -f 1-3 /proc/loadavg)"
+echo "clients at once: $clients; JVM options added: ${BOXAGNTS_JAVA_OPTS:-none}; java: $("$dist/bin/boxagnts" --version); machine: $(nproc) cores, load $(cut -d ' ' -f 1-3 /proc/loadavg)"
