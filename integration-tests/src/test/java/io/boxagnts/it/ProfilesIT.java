@@ -128,6 +128,13 @@ public class ProfilesIT {
             assertTrue(Http.get(started.url("/api/providers")).body().contains("http://gpu-box.example:8000/v1"));
             assertEquals(204, started.send("DELETE", "/api/providers/configured/gpu-box", null, started.adminToken)
                     .status());
+            // and a turn without a model says whom to ask, not to start a local server
+            String session = JsonParser.parseString(Http.post(started.url("/api/sessions"), "{\"title\":\"t\"}")
+                    .body()).getAsJsonObject().get("id").getAsString();
+            Http.Response turn = Http.post(started.url("/api/sessions/" + session + "/messages"), "{\"text\":\"hi\"}");
+            assertEquals(turn.body(), 503, turn.status());
+            assertTrue(turn.body(), turn.body().contains("this runtime looks for no local model server (configuration "
+                    + "io.boxagnts.providers: discovery=false): the administrator configures the model servers"));
 
             // Dropped while it runs: signed, but by a key the trust store does not hold.
             TestBundles.drop(foreignSigned(), plugins, "foreign-echo.jar");
@@ -193,6 +200,10 @@ public class ProfilesIT {
             assertTrue(audit, audit.contains(altered) && audit.contains("\"file\":\"" + file + "\""));
             String page = started.asAdmin("/system/console/tools");
             assertTrue(page, page.contains(file) && page.contains("SHA-256 digest error for grep.wasm"));
+            List<String> log = new ArrayList<>(started.process.stdout());
+            log.addAll(started.process.stderr());
+            assertTrue(log.toString(), log.stream().anyMatch(line -> line.contains("plugins/" + file + " refused: "
+                    + altered)));
 
             replace(signedBy("foreign", unsignedCopy(trusted)), grep);
             Await.until("re-signed by an unknown key, refused", () -> started.refused().getOrDefault(file, "")
@@ -216,6 +227,14 @@ public class ProfilesIT {
                     .stream().anyMatch(reason -> reason.equals("test.tool.echo: not signed: this distribution runs "
                             + "only plugins signed by a trusted publisher (trust policy signed-only)")));
             assertEquals(curated, started.tools());
+
+            // Each refusal is one log line with its reason; FileInstall's own line about it (no reason) is left out.
+            List<String> all = new ArrayList<>(started.process.stdout());
+            all.addAll(started.process.stderr());
+            assertTrue(all.toString(), all.stream().anyMatch(line -> line.contains(
+                    "bundle inputstream:console-echo.jar refused: not signed")));
+            assertTrue(all.toString(), all.stream().noneMatch(line -> line.contains("fileinstall")
+                    && line.contains("Resolver hook prevented resolution")));
         }
     }
 

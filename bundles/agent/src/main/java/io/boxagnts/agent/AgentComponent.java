@@ -231,7 +231,10 @@ public final class AgentComponent implements AgentService {
                 chosen = defaultProvider();
             }
             if (chosen == null) {
-                throw new ModelUnavailableException(NO_MODEL, null);
+                // Having looked again, discovery lists every server it looks for (answering or not): none means it
+                // looks for none, and starting a local server would not help (decision 0032).
+                throw new ModelUnavailableException(current != null && current.servers().isEmpty()
+                        ? NO_MODEL_NOR_DISCOVERY : NO_MODEL, null);
             }
             return chosen;
         }
@@ -243,6 +246,9 @@ public final class AgentComponent implements AgentService {
 
     static final String NO_MODEL = "no model provider is available: start a local model server (Ollama, llama.cpp, "
             + "LM Studio or vLLM on its default port; it is found by itself) or add a provider on the Models screen";
+    static final String NO_MODEL_NOR_DISCOVERY = "no model provider is available, and this runtime looks for no local "
+            + "model server (configuration io.boxagnts.providers: discovery=false): the administrator configures the "
+            + "model servers";
 
     private ModelProvider defaultProvider() {
         ModelDiscovery current = discovery;

@@ -25,6 +25,15 @@ final class BundleProblems {
         return null;
     }
 
+    /**
+     * Whether the reason is that a resolver hook kept the bundle from resolving: the only one is the signed-only
+     * policy's ({@code io.boxagnts.plugins}, decision 0031), which has logged the refusal with its real reason, so
+     * the framework's or FileInstall's line about it would only repeat it without the reason.
+     */
+    static boolean refusedByResolverHook(String reason) {
+        return reason != null && reason.contains("Resolver hook prevented resolution");
+    }
+
     private static String withCause(String message, Throwable cause) {
         return cause == null || cause.getMessage() == null || message.contains(cause.getMessage())
                 ? message : message + " (" + cause + ")";

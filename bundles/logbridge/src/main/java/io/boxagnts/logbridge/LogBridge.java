@@ -74,6 +74,9 @@ public final class LogBridge implements LogListener {
         String message = entry.getMessage();
         Throwable exception = entry.getException();
         String bundleProblem = BundleProblems.reason(exception);
+        if (BundleProblems.refusedByResolverHook(bundleProblem)) {
+            return;
+        }
         if (bundleProblem != null) {
             // A bundle that cannot resolve or start is the user's to fix, not a bug: one line, no stack trace.
             message = message + ": " + bundleProblem;

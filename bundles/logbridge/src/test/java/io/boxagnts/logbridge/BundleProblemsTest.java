@@ -1,7 +1,9 @@
 package io.boxagnts.logbridge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleException;
@@ -26,6 +28,15 @@ class BundleProblemsTest {
     void felixLogsWrappedBundleExceptionsAreRecognised() {
         RuntimeException wrapped = new RuntimeException("org.osgi.framework.BundleException: Unable to resolve z");
         assertEquals("Unable to resolve z", BundleProblems.reason(wrapped));
+    }
+
+    @Test
+    void aRefusalByTheSignedOnlyResolverHookIsKnownAsSuch() {
+        String reason = BundleProblems.reason(new BundleException("Resolver hook prevented resolution. Unresolved "
+                + "requirements: []"));
+        assertTrue(BundleProblems.refusedByResolverHook(reason));
+        assertFalse(BundleProblems.refusedByResolverHook("Unable to resolve x: missing requirement y"));
+        assertFalse(BundleProblems.refusedByResolverHook(null));
     }
 
     @Test

@@ -148,18 +148,21 @@ public final class PluginMonitor implements PluginRegistry, ArtifactInstaller, R
         String problem = problem(artifact).orElse("changed while it was being read; copy it again");
         Refusal refusal = refusal(artifact, problem);
         if (!refusal.equals(refused.put(key(artifact), refusal))) {
-            report(artifact.getName(), refusal);
+            report("plugins/" + artifact.getName(), artifact.getName(), refusal);
         }
     }
 
     /** A bundle whose content the resolver hook refused (once per revision). */
     private void refuse(Bundle bundle, String problem) {
-        report(fileName(bundle), new Refusal(Objects.requireNonNullElse(bundle.getSymbolicName(), ""),
-                bundle.getVersion().toString(), problem));
+        String file = fileName(bundle);
+        report(pluginPath(bundle.getLocation()) != null ? "plugins/" + file : "bundle " + bundle.getLocation(), file,
+                new Refusal(Objects.requireNonNullElse(bundle.getSymbolicName(), ""), bundle.getVersion().toString(),
+                        problem));
     }
 
-    private void report(String file, Refusal refusal) {
-        LOG.warn("plugins/{} refused: {}", file, refusal.problem());
+    /** @param what the jar as the log names it: its file in plugins/, or where another installer took it from */
+    private void report(String what, String file, Refusal refusal) {
+        LOG.warn("{} refused: {}", what, refusal.problem());
         AuditLog log = audit;
         if (log != null) {
             log.record(new AdminAction("plugins folder", "refuse", refusal.symbolicName().isEmpty() ? file
