@@ -42,7 +42,10 @@ mkdir -p "$WORK" "$OUT"
 module="$WORK/js.wasm"
 newest=$(ls -t "$HERE"/src/* "$HERE/build.sh" "$DUKTAPE/duktape.c" | head -n 1)
 if [ ! -f "$module" ] || [ "$newest" -nt "$module" ]; then
-    CFLAGS="--target=wasm32-wasi -O2 -I$HERE/src/include -I$DUKTAPE -Wall -Werror -Wno-unused-function"
+    # src/prelude.js (JavaScript run before the tool's code) becomes a C string literal
+    { echo "static const char PRELUDE[] ="; sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$/\\n"/' \
+        "$HERE/src/prelude.js"; echo "    ;"; } >"$WORK/prelude.h"
+    CFLAGS="--target=wasm32-wasi -O2 -I$HERE/src/include -I$DUKTAPE -I$WORK -Wall -Werror -Wno-unused-function"
     # Duktape's own source is compiled as Debian ships it, without our warnings.
     clang-14 --target=wasm32-wasi -O2 -I"$HERE/src/include" -I"$DUKTAPE" -c "$DUKTAPE/duktape.c" -o "$WORK/duktape.o"
     clang-14 $CFLAGS -c "$HERE/src/js.c" -o "$WORK/js.o"

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "duktape.h"
+#include "prelude.h" /* PRELUDE: src/prelude.js as a C string, made by build.sh */
 
 #define MAX_INPUT (1u << 20)
 #define MAX_STDOUT (256u << 10)
@@ -324,6 +325,13 @@ int sjlj_main(void) {
     }
     duk_put_global_string(ctx, "args");
     install_globals(ctx);
+    duk_push_string(ctx, PRELUDE);
+    duk_push_string(ctx, "prelude.js");
+    if (duk_pcompile(ctx, DUK_COMPILE_EVAL) != 0 || duk_pcall(ctx, 0) != 0) {
+        fprintf(stderr, "js: the prelude failed: %s\n", duk_safe_to_string(ctx, -1));
+        return 2;
+    }
+    duk_pop(ctx);
 
     duk_get_prop_string(ctx, request, "code");
     duk_push_string(ctx, "code");

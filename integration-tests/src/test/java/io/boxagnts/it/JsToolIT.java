@@ -113,6 +113,30 @@ public class JsToolIT {
         assertTrue(bad.getMessage(), bad.getMessage().contains("unknown field 'cod'"));
     }
 
+    /** The array methods that call back, which the tool's prelude implements in JavaScript, as ES5.1 says. */
+    @Test
+    public void arrayMethodsWithCallbacksBehaveAsTheStandardSays() throws Exception {
+        JsonObject out = run("var o = [];"
+                + "o.push([3, 1, 2].map(function (x, i, a) { return x * 2 + i + a.length; }));"
+                + "o.push([1, , 3].filter(function () { return true; }).length);"
+                + "o.push([[0, 1], [2, 3]].reduceRight(function (a, b) { return a.concat(b); }));"
+                + "o.push([5, 1, 4, undefined, 2].sort(function (a, b) { return b - a; }));"
+                + "o.push([{k: 1, v: 'a'}, {k: 0, v: 'b'}, {k: 1, v: 'c'}, {k: 0, v: 'd'}]"
+                + "  .sort(function (x, y) { return x.k - y.k; }).map(function (x) { return x.v; }).join(''));"
+                + "o.push([1, 2].some(function (x) { return x > 1; }), [1, 2].every(function (x) { return x > 1; }));"
+                + "o.push([3, 1, 2].sort(), Object.keys(Array.prototype).length, [].map.length);"
+                + "var t = {}; [1].forEach(function () { o.push(this === t); }, t);"
+                + "try { [].reduce(function (a) { return a; }); } catch (e) { o.push(e.name); }"
+                + "try { [1].map(5); } catch (e) { o.push(e.name); }"
+                + "o", null);
+        assertTrue(out.toString(), out.get("error").isJsonNull());
+        assertEquals("[[9,6,9],2,[2,3,0,1],[5,4,2,1,null],\"bdac\",true,false,[1,2,3],0,1,true,\"TypeError\","
+                + "\"TypeError\"]", out.get("result").toString());
+
+        JsonObject thrown = run("[1, 2].map(function (x) {\n  if (x > 1) throw new RangeError('too big: ' + x);\n})", null);
+        assertEquals("RangeError: too big: 2 (line 2)", thrown.get("error").getAsString());
+    }
+
     @Test
     public void readsAndWritesTheWorkspaceAndAReadOnlyGrantRefusesTheWrite() throws Exception {
         Files.writeString(workspace().resolve("in.json"), "{\"items\":[3,1,2]}");
