@@ -60,22 +60,13 @@ public class JsToolIT {
 
     @Before
     public void shipJs() throws Exception {
-        Path plugins = Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR));
-        for (Path jar : RuntimeContainer.toolBundles()) {
-            if (jar.getFileName().toString().startsWith("io.boxagnts.tool.js-")
-                    && !Files.exists(plugins.resolve(jar.getFileName()))) {
-                TestBundles.drop(jar, plugins, jar.getFileName().toString());
-            }
-        }
+        TestBundles.dropShippedTool(Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR)), "js");
         Await.until("js is registered", () -> registry.tool("js").isPresent());
     }
 
     @After
     public void removePolicy() throws Exception {
-        var all = configurations.listConfigurations("(service.factoryPid=io.boxagnts.tool.policy)");
-        for (var configuration : all == null ? new org.osgi.service.cm.Configuration[0] : all) {
-            configuration.delete();
-        }
+        ToolPolicies.removeAll(configurations);
         Await.until("js runs as declared again", () -> registry.tool("js").orElseThrow().policy().isEmpty());
     }
 

@@ -32,9 +32,19 @@ final class TestBundles {
 
     /** Drops the tool bundles the distribution ships into a plugins folder, those not there yet. */
     static void dropShippedTools(Path pluginsDir) throws IOException {
+        dropShipped(pluginsDir, "");
+    }
+
+    /** Drops one shipped tool's bundle ({@code io.boxagnts.tool.NAME-VERSION.jar}), unless it is there already. */
+    static void dropShippedTool(Path pluginsDir, String tool) throws IOException {
+        dropShipped(pluginsDir, "io.boxagnts.tool." + tool + "-");
+    }
+
+    private static void dropShipped(Path pluginsDir, String prefix) throws IOException {
         for (Path jar : RuntimeContainer.toolBundles()) {
-            if (!Files.exists(pluginsDir.resolve(jar.getFileName()))) {
-                drop(jar, pluginsDir, jar.getFileName().toString());
+            String name = jar.getFileName().toString();
+            if (name.startsWith(prefix) && !Files.exists(pluginsDir.resolve(name))) {
+                drop(jar, pluginsDir, name);
             }
         }
     }

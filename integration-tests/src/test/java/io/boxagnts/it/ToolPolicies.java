@@ -5,6 +5,7 @@ import io.boxagnts.api.tool.ToolRegistry;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.function.Predicate;
+import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /** Tool policies set in the container as the console or the admin API would set them. */
@@ -21,5 +22,17 @@ final class ToolPolicies {
         }
         configurations.getFactoryConfiguration("io.boxagnts.tool.policy", tool, "?").update(properties);
         Await.until("the policy of " + tool + " applies", () -> applied.test(registry.tool(tool).orElseThrow()));
+    }
+
+    /** Deletes every configuration the filter matches (by default: every tool's policy). */
+    static void removeAll(ConfigurationAdmin configurations, String filter) throws Exception {
+        Configuration[] all = configurations.listConfigurations(filter);
+        for (Configuration configuration : all == null ? new Configuration[0] : all) {
+            configuration.delete();
+        }
+    }
+
+    static void removeAll(ConfigurationAdmin configurations) throws Exception {
+        removeAll(configurations, "(service.factoryPid=io.boxagnts.tool.policy)");
     }
 }

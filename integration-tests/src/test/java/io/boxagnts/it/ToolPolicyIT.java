@@ -103,11 +103,8 @@ public class ToolPolicyIT {
 
     @After
     public void removePolicies() throws Exception {
-        var all = configurations.listConfigurations("(|(service.factoryPid=io.boxagnts.tool.policy)"
+        ToolPolicies.removeAll(configurations, "(|(service.factoryPid=io.boxagnts.tool.policy)"
                 + "(service.pid=io.boxagnts.tools))");
-        for (var configuration : all == null ? new org.osgi.service.cm.Configuration[0] : all) {
-            configuration.delete();
-        }
         Await.until("the tools run as declared again", () -> registry.tools().stream()
                 .allMatch(t -> t.enabled() && t.grant().permissions().equals(t.spec().permissions())));
     }

@@ -190,12 +190,7 @@ public class WebFetchIT {
         if (registry.tool("web_fetch").isPresent()) {
             return;
         }
-        Path plugins = Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR));
-        for (Path jar : RuntimeContainer.toolBundles()) {
-            if (jar.getFileName().toString().startsWith("io.boxagnts.tool.web_fetch")) {
-                TestBundles.drop(jar, plugins, jar.getFileName().toString());
-            }
-        }
+        TestBundles.dropShippedTool(Path.of(context.getProperty(RuntimeProperties.PLUGINS_DIR)), "web_fetch");
         Await.until("web_fetch is registered", () -> registry.tool("web_fetch").isPresent());
     }
 
@@ -334,12 +329,7 @@ public class WebFetchIT {
                     && r.contains("/slow") && r.contains("did not finish within its time limit of 700 ms")));
         } finally {
             configurations.getConfiguration("io.boxagnts.webfetch", "?").delete();
-            org.osgi.service.cm.Configuration[] toolPolicies = configurations.listConfigurations(
-                    "(service.factoryPid=io.boxagnts.tool.policy)");
-            for (org.osgi.service.cm.Configuration policy : toolPolicies == null
-                    ? new org.osgi.service.cm.Configuration[0] : toolPolicies) {
-                policy.delete();
-            }
+            ToolPolicies.removeAll(configurations);
             awaitOff("web fetching is off again", url("docs.test", "/notes"));
             Await.until("web_fetch has its declared time limit again", () -> registry.tool("web_fetch").orElseThrow()
                     .grant().limits().timeout().equals(Duration.ofSeconds(30)));
