@@ -93,6 +93,12 @@ class MemoryBudgetTest {
         }
     }
 
+    private static void awaitHeld(AtomicLong held, long bytes) {
+        while (held.get() != bytes) {
+            Thread.onSpinWait();
+        }
+    }
+
     private void awaitWaiting(int calls) {
         while (budget.waiting() != calls) {
             Thread.onSpinWait();
@@ -110,7 +116,8 @@ class MemoryBudgetTest {
         AtomicReference<Object> c = new AtomicReference<>();
         Thread callA = holding(64 * MIB, first, held, mostHeld, a);
         holding(64 * MIB, rest, held, mostHeld, b);
-        awaitAvailable(0);
+        // both bodies running, not only their memory taken: a body that starts late would see the latch open
+        awaitHeld(held, 128 * MIB);
         Thread callC = holding(64 * MIB, rest, held, mostHeld, c);
         awaitWaiting(1);
         assertEquals(0, budget.available(), "the third call waits: a turn is free, the memory is not");
@@ -119,6 +126,7 @@ class MemoryBudgetTest {
         first.countDown();
         callA.join();
         awaitWaiting(0);
+        awaitHeld(held, 128 * MIB);
         rest.countDown();
         callC.join();
         for (Thread thread : started) {
