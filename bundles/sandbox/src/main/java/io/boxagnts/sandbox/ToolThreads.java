@@ -14,11 +14,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Where WASM tool calls run: at most {@code cap} at once, each on one of {@code cap} platform threads, and only while
- * the memory maxima of the running calls fit the {@link MemoryBudget}. Callers are
- * often virtual threads (an agent turn runs its tool calls on them), and entering a polyglot context on a virtual
- * thread is an experimental path of GraalVM on HotSpot, which warns on the console the first time; on a platform
- * thread it is the supported one. Idle threads end after a while, so an idle runtime holds none.
+ * Where WASM tool calls run: at most {@code cap} at once, and only while the memory maxima of the running calls fit the
+ * {@link MemoryBudget}. A call from a virtual thread (an agent turn runs its tool calls on them) is handed to one of
+ * {@code cap} platform threads: entering a polyglot context on a virtual thread is an experimental path of GraalVM on
+ * HotSpot, which warns on the console the first time; on a platform thread it is the supported one. A call from a
+ * platform thread (an HTTP request's) runs on that thread: handing it over would cost two thread wake-ups, which take
+ * milliseconds whenever the cores are busy (decision 0037). Idle pool threads end after a while, so an idle runtime
+ * holds none.
  */
 final class ToolThreads implements AutoCloseable {
 
@@ -60,10 +62,11 @@ final class ToolThreads implements AutoCloseable {
     }
 
     /**
-     * Runs {@code call} on a pool thread once one of the {@code cap} turns is free and {@code memoryBytes} fit the
-     * memory budget, waiting at most {@code wait} for both, and returns its result. The turn and the memory are given
-     * back when the call has ended, whichever way. Interrupting the caller interrupts the call (the tool's interrupt
-     * watch then closes its context) and waits for it to end, so neither is given back while its call still runs.
+     * Runs {@code call} once one of the {@code cap} turns is free and {@code memoryBytes} fit the memory budget,
+     * waiting at most {@code wait} for both, and returns its result: on the calling thread when that is a platform
+     * thread, else on a pool thread. The turn and the memory are given back when the call has ended, whichever way.
+     * Interrupting the caller interrupts the call (the tool's interrupt watch then closes its context) and waits for it
+     * to end, so neither is given back while its call still runs.
      *
      * @param memoryBytes the most linear memory the call may grow to
      */
@@ -83,6 +86,10 @@ final class ToolThreads implements AutoCloseable {
                             + (memory.bytes() - memory.available()) / MIB + " MiB of it, and " + tool + " waited "
                             + wait.toMillis() + " ms for them"));
             try {
+                if (!Thread.currentThread().isVirtual()) {
+                    // The tool's interrupt watch looks at the thread that runs the call: here, the caller itself.
+                    return call.run();
+                }
                 Handoff handoff = new Handoff();
                 pool.execute(handoff.task(call));
                 return handoff.await();

@@ -10,7 +10,8 @@
  * {@link io.boxagnts.sandbox.ToolRun}, the {@code boxagnts tool run} command (a plain main on a flat class path, no
  * framework), so a tool author tries a tool in exactly the runtime's sandbox (decision 0023).
  * {@link io.boxagnts.sandbox.ToolThreads} runs calls at most a configured number at once and only while their memory
- * limits fit the {@link io.boxagnts.sandbox.MemoryBudget}, since linear memories live on the Java heap (decision 0028).
+ * limits fit the {@link io.boxagnts.sandbox.MemoryBudget}, since linear memories live on the Java heap (decision 0028);
+ * a platform thread runs its own call, a virtual thread's goes to a pool thread (decision 0037).
  * Nothing here is exported.
  */
 package io.boxagnts.sandbox;
