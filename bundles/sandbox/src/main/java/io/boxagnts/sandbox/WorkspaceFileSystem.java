@@ -10,6 +10,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AccessMode;
 import java.nio.file.CopyOption;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -24,11 +25,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,6 +72,13 @@ final class WorkspaceFileSystem implements FileSystem {
      * call makes.
      */
     private final Map<AttributeKey, Map<String, Object>> attributeCache = new ConcurrentHashMap<>();
+    /**
+     * The directories listed during this call, each with its entries' names. GraalWasm lists a directory again for
+     * every fd_readdir of it, and a walk asks every directory for .gitignore, .ignore and .git, which are mostly not
+     * there: a listing answers both without a system call. Cleared by every change this call makes; what another
+     * process creates meanwhile is not seen by this call, as if the call had run a moment earlier.
+     */
+    private final Map<Path, Listing> listings = new ConcurrentHashMap<>();
     /** The first operation this call was refused, in words: the likely cause when the tool then fails. */
     private final AtomicReference<String> firstDenial = new AtomicReference<>();
 
@@ -124,6 +135,9 @@ final class WorkspaceFileSystem implements FileSystem {
         if (modes.isEmpty() && knownNotLink(toHost(path), noFollow(options))) {
             return;
         }
+        if (knownMissing(toHost(path))) {
+            throw new MissingFileException(path.toString());
+        }
         int fd = openPath(path, noFollow(options));
         try {
             if (!modes.isEmpty() && !LinuxCalls.fstat(fd).isSymbolicLink()) {
@@ -169,6 +183,9 @@ final class WorkspaceFileSystem implements FileSystem {
         AttributeKey key = new AttributeKey(host, noFollow);
         Map<String, Object> all = cachedAttributes(host, noFollow);
         if (all == null) {
+            if (knownMissing(host)) {
+                throw new MissingFileException(path.toString());
+            }
             Stat stat;
             try {
                 stat = stat(relative(host), noFollow);
@@ -201,6 +218,21 @@ final class WorkspaceFileSystem implements FileSystem {
             }
         }
         return all;
+    }
+
+    /**
+     * Whether a directory this call listed lacks the path's first component below it, so the path is not there. Only
+     * a hint, like the attributes: an open still resolves the path in the kernel.
+     */
+    private boolean knownMissing(Path host) {
+        for (Path name = host, parent = host.getParent(); parent != null && parent.startsWith(root);
+                name = parent, parent = parent.getParent()) {
+            Listing listing = listings.get(parent);
+            if (listing != null) {
+                return !listing.names().contains(name.getFileName().toString());
+            }
+        }
+        return false;
     }
 
     /** Whether this call has already seen the path there, and not as a link. */
@@ -362,46 +394,93 @@ final class WorkspaceFileSystem implements FileSystem {
         return new AccessDeniedException(path.toString(), null, "not a regular file");
     }
 
+    /**
+     * Lists the directory once per call, and stats each entry on the directory just opened (one statx by name, not a
+     * path resolution from the root per entry), so that the attributes GraalWasm then asks for every entry, and the
+     * existence checks before each open, are answered from this call's cache.
+     */
     @Override
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
         Path base = toHost(dir);
+        Listing listing = listings.get(base);
+        if (listing == null) {
+            listing = list(dir, base);
+            listings.put(base, listing);
+        }
+        Iterator<String> names = listing.order().iterator();
+        return new DirectoryStream<>() {
+            @Override
+            public Iterator<Path> iterator() {
+                return new Iterator<>() {
+                    private Path next = advance();
+
+                    private Path advance() {
+                        while (names.hasNext()) {
+                            Path entry = base.resolve(names.next());
+                            try {
+                                if (filter.accept(entry)) {
+                                    return entry;
+                                }
+                            } catch (IOException e) {
+                                throw new DirectoryIteratorException(e);
+                            }
+                        }
+                        return null;
+                    }
+
+                    @Override
+                    public boolean hasNext() {
+                        return next != null;
+                    }
+
+                    @Override
+                    public Path next() {
+                        if (next == null) {
+                            throw new NoSuchElementException();
+                        }
+                        Path entry = next;
+                        next = advance();
+                        return entry;
+                    }
+                };
+            }
+
+            @Override
+            public void close() {
+                // the listing was read whole when the stream was made
+            }
+        };
+    }
+
+    private Listing list(Path dir, Path base) throws IOException {
         int fd;
         try {
             fd = workspace.open(relative(base), LinuxCalls.O_PATH | LinuxCalls.O_DIRECTORY, 0);
         } catch (Errno e) {
             throw failure(e, dir);
         }
-        try {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(WorkspaceRoot.procPath(fd))) {
             // the listing reads the directory just opened, whatever its name leads to by now
-            DirectoryStream<Path> entries = Files.newDirectoryStream(WorkspaceRoot.procPath(fd),
-                    entry -> filter.accept(base.resolve(entry.getFileName().toString())));
-            return new DirectoryStream<>() {
-                @Override
-                public Iterator<Path> iterator() {
-                    Iterator<Path> names = entries.iterator();
-                    return new Iterator<>() {
-                        @Override
-                        public boolean hasNext() {
-                            return names.hasNext();
-                        }
-
-                        @Override
-                        public Path next() {
-                            return base.resolve(names.next().getFileName().toString());
-                        }
-                    };
+            List<String> order = new ArrayList<>();
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                try {
+                    attributeCache.put(new AttributeKey(base.resolve(name), true),
+                            UnixAttributes.of(LinuxCalls.lstatAt(fd, name)));
+                } catch (Errno e) {
+                    continue; // gone since it was listed
                 }
-
-                @Override
-                public void close() throws IOException {
-                    entries.close();
-                }
-            };
+                order.add(name);
+            }
+            return new Listing(List.copyOf(order), Set.copyOf(order));
         } finally {
             LinuxCalls.close(fd);
         }
     }
+
+    /** A directory's entries, in the order the kernel gave them. */
+    private record Listing(List<String> order, Set<String> names) {}
 
     @Override
     public void createDirectory(Path dir, FileAttribute<?>... attributes) throws IOException {
@@ -612,6 +691,7 @@ final class WorkspaceFileSystem implements FileSystem {
 
     private void changed() {
         attributeCache.clear();
+        listings.clear();
     }
 
     /**

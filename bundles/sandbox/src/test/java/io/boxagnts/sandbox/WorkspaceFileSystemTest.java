@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -393,6 +394,41 @@ class WorkspaceFileSystemTest {
         assertEquals(Files.getAttribute(a, "unix:dev"), fs.readAttributes(a, "unix:dev").get("dev"));
         assertEquals(Files.getAttribute(a, "unix:nlink"), fs.readAttributes(a, "unix:nlink").get("nlink"));
         assertEquals(Files.getLastModifiedTime(a), fs.readAttributes(a, "lastModifiedTime").get("lastModifiedTime"));
+    }
+
+    private static List<String> names(WorkspaceFileSystem fs, Path dir) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (var entries = fs.newDirectoryStream(dir, p -> true)) {
+            entries.forEach(p -> names.add(p.getFileName().toString()));
+        }
+        names.sort(null);
+        return names;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void aListingAnswersForItsEntriesUntilTheCallChangesSomething(Mechanism mechanism) throws IOException {
+        Files.createDirectories(workspace.resolve("src"));
+        Files.writeString(workspace.resolve("src/main.rs"), "fn main() {}");
+        WorkspaceFileSystem fs = fs(mechanism, true);
+        Path src = workspace.resolve("src");
+        assertEquals(List.of("main.rs"), names(fs, src));
+        // what a walk probes for in every directory it lists: not there, and nothing below a name not there either
+        assertThrows(NoSuchFileException.class, () -> fs.checkAccess(src.resolve(".gitignore"), Set.of()));
+        assertThrows(NoSuchFileException.class, () -> fs.readAttributes(src.resolve(".git/info/exclude"), "size"));
+        assertEquals(12L, fs.readAttributes(src.resolve("main.rs"), "size").get("size"));
+        // the listing is the call's view: another process's new file appears once the call changes something
+        Files.writeString(workspace.resolve("src/lib.rs"), "pub fn f() {}");
+        assertEquals(List.of("main.rs"), names(fs, src));
+        write(fs, src.resolve("mod.rs"), "mod x;");
+        assertEquals(List.of("lib.rs", "main.rs", "mod.rs"), names(fs, src));
+        fs.checkAccess(src.resolve("lib.rs"), Set.of());
+        // links are listed as links and still not followed
+        names(fs, workspace);
+        Path escape = workspace.resolve("escape");
+        assertEquals(Boolean.TRUE, fs.readAttributes(escape, "isSymbolicLink", LinkOption.NOFOLLOW_LINKS)
+                .get("isSymbolicLink"));
+        assertThrows(IOException.class, () -> read(fs, escape));
     }
 
     @Test
