@@ -71,7 +71,7 @@ final class WorkspaceFileSystem implements FileSystem {
      * per directory entry); the first reads them all, the rest are answered from here. Cleared by every change this
      * call makes.
      */
-    private final Map<AttributeKey, Map<String, Object>> attributeCache = new ConcurrentHashMap<>();
+    private final Map<AttributeKey, Stat> attributeCache = new ConcurrentHashMap<>();
     /**
      * The directories listed during this call, each with its entries' names. GraalWasm lists a directory again for
      * every fd_readdir of it, and a walk asks every directory for .gitignore, .ignore and .git, which are mostly not
@@ -159,16 +159,13 @@ final class WorkspaceFileSystem implements FileSystem {
         if (!(view.equals("basic") || view.equals("posix") || view.equals("unix"))) {
             throw new UnsupportedOperationException("the attribute view " + view);
         }
-        Map<String, Object> all = unixAttributes(path, noFollow(options));
+        Stat stat = unixAttributes(path, noFollow(options));
         if (names.equals("*")) {
-            return new HashMap<>(all);
+            return UnixAttributes.of(stat);
         }
         Map<String, Object> answer = new HashMap<>();
         for (String name : names.split(",")) {
-            if (!all.containsKey(name)) {
-                throw new IllegalArgumentException("the attribute " + name + " is not offered");
-            }
-            answer.put(name, all.get(name));
+            answer.put(name, UnixAttributes.get(stat, name));
         }
         return answer;
     }
@@ -178,10 +175,10 @@ final class WorkspaceFileSystem implements FileSystem {
      * A link is described by itself, never by its target: a directory listing stats every entry, and one link must
      * not make the whole listing fail. Not a denial then.
      */
-    private Map<String, Object> unixAttributes(Path path, boolean noFollow) throws IOException {
+    private Stat unixAttributes(Path path, boolean noFollow) throws IOException {
         Path host = toHost(path);
         AttributeKey key = new AttributeKey(host, noFollow);
-        Map<String, Object> all = cachedAttributes(host, noFollow);
+        Stat all = cachedAttributes(host, noFollow);
         if (all == null) {
             if (knownMissing(host)) {
                 throw new MissingFileException(path.toString());
@@ -199,7 +196,7 @@ final class WorkspaceFileSystem implements FileSystem {
                     throw failure(again, path);
                 }
             }
-            all = UnixAttributes.of(stat);
+            all = stat;
             attributeCache.put(key, all);
         }
         return all;
@@ -209,11 +206,11 @@ final class WorkspaceFileSystem implements FileSystem {
      * This call's attributes of the path, if read: asked for as they were, or asked for the other way round when the
      * path is no link (then following it or not makes no difference).
      */
-    private Map<String, Object> cachedAttributes(Path host, boolean noFollow) {
-        Map<String, Object> all = attributeCache.get(new AttributeKey(host, noFollow));
+    private Stat cachedAttributes(Path host, boolean noFollow) {
+        Stat all = attributeCache.get(new AttributeKey(host, noFollow));
         if (all == null) {
-            Map<String, Object> other = attributeCache.get(new AttributeKey(host, !noFollow));
-            if (other != null && !Boolean.TRUE.equals(other.get("isSymbolicLink"))) {
+            Stat other = attributeCache.get(new AttributeKey(host, !noFollow));
+            if (other != null && !other.isSymbolicLink()) {
                 all = other;
             }
         }
@@ -237,8 +234,8 @@ final class WorkspaceFileSystem implements FileSystem {
 
     /** Whether this call has already seen the path there, and not as a link. */
     private boolean knownNotLink(Path host, boolean noFollow) {
-        Map<String, Object> all = cachedAttributes(host, noFollow);
-        return all != null && !Boolean.TRUE.equals(all.get("isSymbolicLink"));
+        Stat all = cachedAttributes(host, noFollow);
+        return all != null && !all.isSymbolicLink();
     }
 
     private Stat stat(String relative, boolean noFollow) throws Errno {
@@ -466,8 +463,7 @@ final class WorkspaceFileSystem implements FileSystem {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 try {
-                    attributeCache.put(new AttributeKey(base.resolve(name), true),
-                            UnixAttributes.of(LinuxCalls.lstatAt(fd, name)));
+                    attributeCache.put(new AttributeKey(base.resolve(name), true), LinuxCalls.lstatAt(fd, name));
                 } catch (Errno e) {
                     continue; // gone since it was listed
                 }
@@ -740,27 +736,41 @@ final class WorkspaceFileSystem implements FileSystem {
         private UnixAttributes() {
         }
 
+        static final List<String> NAMES = List.of("size", "lastModifiedTime", "lastAccessTime", "creationTime",
+                "isRegularFile", "isDirectory", "isSymbolicLink", "isOther", "fileKey", "permissions", "mode", "ino",
+                "dev", "rdev", "nlink", "uid", "gid", "ctime");
+
         static Map<String, Object> of(Stat stat) {
             Map<String, Object> all = new HashMap<>();
-            all.put("size", stat.size());
-            all.put("lastModifiedTime", stat.mtime());
-            all.put("lastAccessTime", stat.atime());
-            all.put("creationTime", stat.btime());
-            all.put("isRegularFile", stat.isRegularFile());
-            all.put("isDirectory", stat.isDirectory());
-            all.put("isSymbolicLink", stat.isSymbolicLink());
-            all.put("isOther", !stat.isRegularFile() && !stat.isDirectory() && !stat.isSymbolicLink());
-            all.put("fileKey", new FileKey(stat.dev(), stat.ino()));
-            all.put("permissions", permissions(stat.mode()));
-            all.put("mode", stat.mode());
-            all.put("ino", stat.ino());
-            all.put("dev", stat.dev());
-            all.put("rdev", stat.rdev());
-            all.put("nlink", stat.nlink());
-            all.put("uid", stat.uid());
-            all.put("gid", stat.gid());
-            all.put("ctime", stat.ctime());
+            for (String name : NAMES) {
+                all.put(name, get(stat, name));
+            }
             return all;
+        }
+
+        /** One attribute, made when asked for: GraalWasm asks two or three of each entry a listing has. */
+        static Object get(Stat stat, String name) {
+            return switch (name) {
+                case "size" -> stat.size();
+                case "lastModifiedTime" -> stat.mtime();
+                case "lastAccessTime" -> stat.atime();
+                case "creationTime" -> stat.btime();
+                case "isRegularFile" -> stat.isRegularFile();
+                case "isDirectory" -> stat.isDirectory();
+                case "isSymbolicLink" -> stat.isSymbolicLink();
+                case "isOther" -> !stat.isRegularFile() && !stat.isDirectory() && !stat.isSymbolicLink();
+                case "fileKey" -> new FileKey(stat.dev(), stat.ino());
+                case "permissions" -> permissions(stat.mode());
+                case "mode" -> stat.mode();
+                case "ino" -> stat.ino();
+                case "dev" -> stat.dev();
+                case "rdev" -> stat.rdev();
+                case "nlink" -> stat.nlink();
+                case "uid" -> stat.uid();
+                case "gid" -> stat.gid();
+                case "ctime" -> stat.ctime();
+                default -> throw new IllegalArgumentException("the attribute " + name + " is not offered");
+            };
         }
 
         private static Set<PosixFilePermission> permissions(int mode) {
