@@ -9,6 +9,7 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.osgi.framework.InvalidSyntaxException;
@@ -48,14 +49,15 @@ final class ToolPolicies {
         List<Stored> stored = new ArrayList<>();
         for (Configuration configuration : list("(&(service.factoryPid=" + FACTORY_PID + ")(|(tool=" + tool
                 + ")(service.pid=" + FACTORY_PID + "~" + tool + ")))")) {
-            stored.add(stored(configuration));
+            stored(configuration).ifPresent(stored::add);
         }
         return stored;
     }
 
     Stored allTools() throws IOException {
         Configuration[] found = list("(service.pid=" + ALL_TOOLS_PID + ")");
-        return found.length == 0 ? new Stored(ALL_TOOLS_PID, Map.of(), null) : stored(found[0]);
+        return (found.length == 0 ? Optional.<Stored>empty() : stored(found[0]))
+                .orElse(new Stored(ALL_TOOLS_PID, Map.of(), null));
     }
 
     /**
@@ -93,7 +95,7 @@ final class ToolPolicies {
      * @throws IllegalStateException saying which file to change
      */
     private static void refuseFileManaged(Configuration configuration) {
-        Path file = stored(configuration).file();
+        Path file = stored(configuration).map(Stored::file).orElse(null);
         if (file != null) {
             throw new IllegalStateException(configuration.getPid() + " comes from " + file + "; change that file "
                     + "(what it says applies at every start)");
@@ -140,9 +142,15 @@ final class ToolPolicies {
         }
     }
 
-    private static Stored stored(Configuration configuration) {
+    /** What the configuration holds; empty when it was deleted since it was listed (FileInstall removes them). */
+    private static Optional<Stored> stored(Configuration configuration) {
         Map<String, Object> properties = new TreeMap<>();
-        Dictionary<String, Object> current = configuration.getProperties();
+        Dictionary<String, Object> current;
+        try {
+            current = configuration.getProperties();
+        } catch (IllegalStateException deleted) {
+            return Optional.empty();
+        }
         Path file = null;
         if (current != null) {
             for (String key : Collections.list(current.keys())) {
@@ -159,7 +167,7 @@ final class ToolPolicies {
                 }
             }
         }
-        return new Stored(configuration.getPid(), properties, file);
+        return Optional.of(new Stored(configuration.getPid(), properties, file));
     }
 
     /** The file in conf/ that says the same as the named configuration. */
