@@ -337,7 +337,7 @@ final class WorkspaceFileSystem implements FileSystem {
                     reopen.add(option);
                 }
             }
-            return new CountedChannel(FileChannel.open(reopened, reopen));
+            return new CountedChannel(FileChannel.open(reopened, reopen), options.contains(StandardOpenOption.APPEND));
         } catch (Errno e) {
             throw failure(e, path);
         } finally {
@@ -790,35 +790,49 @@ final class WorkspaceFileSystem implements FileSystem {
 
     private record FileKey(long dev, long ino) {}
 
-    /** Counts itself out of the open files when closed. */
+    /**
+     * Counts itself out of the open files when closed, and knows its position: the file is changed only through this
+     * channel's own reads, writes and seeks, so asking the kernel (an lseek; Rust's read_to_end asks once or twice per
+     * file, and a search reads thousands) is needed only when writes append.
+     */
     private class CountedChannel implements SeekableByteChannel {
 
         final SeekableByteChannel delegate;
+        private final boolean appends;
+        private long position;
         private boolean closed;
 
-        CountedChannel(SeekableByteChannel delegate) {
+        CountedChannel(SeekableByteChannel delegate, boolean appends) {
             this.delegate = delegate;
+            this.appends = appends;
         }
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
-            return delegate.read(dst);
+            int read = delegate.read(dst);
+            if (read > 0) {
+                position += read;
+            }
+            return read;
         }
 
         @Override
         public int write(ByteBuffer src) throws IOException {
             changed();
-            return delegate.write(src);
+            int written = delegate.write(src);
+            position += written;
+            return written;
         }
 
         @Override
         public long position() throws IOException {
-            return delegate.position();
+            return appends ? delegate.position() : position;
         }
 
         @Override
         public SeekableByteChannel position(long newPosition) throws IOException {
             delegate.position(newPosition);
+            position = newPosition;
             return this;
         }
 
@@ -831,6 +845,7 @@ final class WorkspaceFileSystem implements FileSystem {
         public SeekableByteChannel truncate(long size) throws IOException {
             changed();
             delegate.truncate(size);
+            position = Math.min(position, size);
             return this;
         }
 
@@ -855,7 +870,7 @@ final class WorkspaceFileSystem implements FileSystem {
         private final java.util.function.Supplier<AccessDeniedException> refusal;
 
         ReadOnlyChannel(SeekableByteChannel delegate, java.util.function.Supplier<AccessDeniedException> refusal) {
-            super(delegate);
+            super(delegate, false);
             this.refusal = refusal;
         }
 

@@ -432,6 +432,37 @@ class WorkspaceFileSystemTest {
     }
 
     @Test
+    void aChannelKnowsItsPositionAsTheKernelWouldSayIt() throws IOException {
+        WorkspaceFileSystem fs = fs(Mechanism.OPENAT2, true);
+        Path digits = workspace.resolve("digits.txt");
+        Files.writeString(digits, "0123456789");
+        try (SeekableByteChannel channel = fs.newByteChannel(digits, options(StandardOpenOption.READ))) {
+            assertEquals(0, channel.position());
+            assertEquals(4, channel.read(ByteBuffer.allocate(4)));
+            assertEquals(4, channel.position());
+            channel.position(8);
+            ByteBuffer rest = ByteBuffer.allocate(8);
+            assertEquals(2, channel.read(rest));
+            assertEquals("89", new String(rest.array(), 0, 2, StandardCharsets.UTF_8));
+            assertEquals(10, channel.position());
+            assertEquals(-1, channel.read(ByteBuffer.allocate(1)));
+            assertEquals(10, channel.position());
+        }
+        try (SeekableByteChannel channel = fs.newByteChannel(digits, options(StandardOpenOption.WRITE))) {
+            channel.write(ByteBuffer.wrap("ab".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(2, channel.position());
+            channel.truncate(1);
+            assertEquals(1, channel.position());
+        }
+        assertEquals("a", Files.readString(digits));
+        try (SeekableByteChannel channel = fs.newByteChannel(digits,
+                options(StandardOpenOption.WRITE, StandardOpenOption.APPEND))) {
+            channel.write(ByteBuffer.wrap("bc".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(3, channel.position(), "an appending write ends where the file ends");
+        }
+    }
+
+    @Test
     void openFilesAreCapped() throws IOException {
         WorkspaceFileSystem fs = fs(Mechanism.OPENAT2, false);
         List<SeekableByteChannel> open = new ArrayList<>();
