@@ -252,11 +252,12 @@ final class WarmUp implements AutoCloseable {
     /**
      * The scratch workspace: a small source tree shaped like a real one (nested modules of Rust-like code with
      * mixed-case words and some matches, a README, a .gitignore that excludes a build directory and one further down,
-     * a binary file), about 230 files in about 80 directories and 1 MB, so that walks, reads, ignore rules and regex
-     * scans all run their hot loops. Real repositories have a few files per directory: with 24 files in each of 9
-     * directories, the per-directory code of a walk (reading it, loading its ignore files) stayed in the interpreter
-     * through the warm-up, and a first grep of the crate corpus after it took 2.5-3.2 s against 0.2 s warm. Tools'
-     * warm-up inputs may rely on: README.md, notes.txt, src/lib.rs, src/mod_N/file_M.rs (N 0-7, M 0-3).
+     * a binary file), about 320 files in about 80 directories and 1.3 MB, so that walks, reads, ignore rules and
+     * regex scans all run their hot loops. Real repositories have a few files per directory: with only the 9
+     * directories of 24 files, the per-directory code of a walk (reading it, loading its ignore files) stayed in the
+     * interpreter through the warm-up, and a first grep of the crate corpus after it took 2.5-3.2 s against 0.2 s
+     * warm; hence the 64 small directories below the modules. Tools' warm-up inputs may rely on: README.md,
+     * notes.txt, src/lib.rs, src/mod_N/file_M.rs (N 0-7, M 0-23).
      */
     static final class ScratchTree {
 
@@ -269,31 +270,31 @@ final class WarmUp implements AutoCloseable {
             write(dir.resolve(".gitignore"), "target/\n*.log\n");
             write(dir.resolve("build.log"), "ignored\n");
             Files.createDirectories(dir.resolve("target"));
-            write(dir.resolve("target/out.rs"), source(99, 0));
+            write(dir.resolve("target/out.rs"), source(99, 0, 40));
             Files.write(dir.resolve("logo.bin"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13, 0, 1});
             Files.createDirectories(dir.resolve("src"));
-            write(dir.resolve("src/lib.rs"), source(0, 0));
+            write(dir.resolve("src/lib.rs"), source(0, 0, 40));
             for (int module = 0; module < 8; module++) {
                 Path sub = dir.resolve("src/mod_" + module);
                 Files.createDirectories(sub);
-                for (int file = 0; file < 4; file++) {
-                    write(sub.resolve("file_" + file + ".rs"), source(module, file));
+                for (int file = 0; file < 24; file++) {
+                    write(sub.resolve("file_" + file + ".rs"), source(module, file, 40));
                 }
                 write(sub.resolve(".gitignore"), "*.tmp\n");
                 for (int part = 0; part < 8; part++) {
                     Path leaf = Files.createDirectories(sub.resolve("part_" + part));
-                    for (int file = 4; file < 7; file++) {
-                        write(leaf.resolve("file_" + file + ".rs"), source(module, part * 8 + file));
+                    for (int file = 0; file < 2; file++) {
+                        write(leaf.resolve("part_" + file + ".rs"), source(module, 100 + part * 2 + file, 8));
                     }
                 }
             }
         }
 
-        private static String source(int module, int file) {
+        private static String source(int module, int file, int items) {
             StringBuilder text = new StringBuilder(6 << 10);
             text.append("//! Module ").append(module).append(", file ").append(file).append(".\n\n");
             text.append("use std::collections::HashMap;\n\n");
-            for (int item = 0; item < 40; item++) {
+            for (int item = 0; item < items; item++) {
                 String name = "item_" + module + "_" + file + "_" + item;
                 text.append("/// Builds a ").append(name).append(" from its parts; see the HashMap notes.\n");
                 text.append("pub fn ").append(name).append(item % 5 == 0 ? "_new" : "").append("(size: usize) -> ")
