@@ -23,15 +23,8 @@ corpus=${CORPUS:-/tmp/boxagnts-crates}
 if [ ! -d "$corpus" ]; then
   cp -r /usr/share/cargo/registry "$corpus.tmp" && mv "$corpus.tmp" "$corpus"
 fi
-work=$(mktemp -d)
 export BENCH_PORT=${BENCH_PORT:-37198}
-hogs=()
-cleanup() {
-  for h in "${hogs[@]:-}"; do [ -n "$h" ] && kill "$h" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'); (umask 077; echo "$token" >"$work/token")
+. "$repo/benchmarks/bench-common.sh"
 
 echo "corpus: $corpus, $(find "$corpus" -type f | wc -l) files, $(du -sm "$corpus" | cut -f1) MB;" \
      "$(nproc) cores; runs: $runs (medians) after $warmup warm-up calls; $(bash --version | head -n 1); $(date -u +%FT%TZ)"

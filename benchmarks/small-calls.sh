@@ -22,15 +22,8 @@ warmup=${2:-300}
 dist=${DIST:-$repo/distribution/target/boxagnts}
 [ -x "$dist/bin/boxagnts" ] || { echo "build first: mvn -B -o package -DskipTests -pl distribution -am" >&2; exit 1; }
 command -v curl >/dev/null || { echo "needs curl: apt-get install -y curl" >&2; exit 1; }
-work=$(mktemp -d)
 export BENCH_PORT=${BENCH_PORT:-33510}
-hogs=()
-cleanup() {
-  for h in "${hogs[@]:-}"; do [ -n "$h" ] && kill "$h" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'); (umask 077; echo "$token" >"$work/token")
+. "$repo/benchmarks/bench-common.sh"
 # The workspace: one small source file (2 KiB) and a directory of ten entries.
 mkdir -p "$work/ws/src"
 for i in $(seq 40); do echo "fn line_$i() -> u32 { $i } // a small file of Rust-like code, fifty bytes"; done \
