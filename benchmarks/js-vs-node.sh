@@ -12,15 +12,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd -P)
 dist=${DIST:-$repo/distribution/target/boxagnts}
 runs=${1:-5}
 port=${PORT:-36101}
-work=$(mktemp -d)
-hogs=()
-cleanup() {
-  for h in "${hogs[@]:-}"; do [ -n "$h" ] && kill "$h" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. "$repo/benchmarks/bench-common.sh"
 mkdir -p "$work/ws" "$work/conf" "$work/data"
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/token"; chmod 600 "$work/token"
 printf 'timeoutMs=60000\n' >"$work/conf/io.boxagnts.tool.policy-js.cfg"
 for n in ${ITEMS:-6600 66000}; do
 python3 - "$work/ws/data-$n.json" "$n" <<'PY'
