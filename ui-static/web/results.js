@@ -23,12 +23,20 @@ function fact(text, kind = '') {
   return h('span', {class: `fact ${kind}`}, text);
 }
 
+function exitFact(code) {
+  return fact(`exit ${code}`, `exit-code ${code === 0 ? 'ok' : 'failed'}`);
+}
+
+function httpFact(status) {
+  return fact(`HTTP ${status}`, `http-status ${status < 400 ? 'ok' : 'failed'}`);
+}
+
 /** One view per tool: (result object, arguments object) -> nodes. */
 const VIEWS = {
   shell(result, args) {
     return [
       args?.command ? h('pre', {class: 'command'}, `${args.cwd && args.cwd !== '.' ? `${args.cwd} ` : ''}$ ${args.command}`) : null,
-      facts(fact(`exit ${result.exit_code}`, `exit-code ${result.exit_code === 0 ? 'ok' : 'failed'}`),
+      facts(exitFact(result.exit_code),
         result.truncated ? fact('output cut at its limit', 'truncated') : null),
       result.stdout ? block('stdout', result.stdout, 'stdout') : h('p', {class: 'muted no-output'}, 'No output.'),
       result.stderr ? block('stderr', result.stderr, 'stderr') : null,
@@ -46,7 +54,7 @@ const VIEWS = {
   },
   web_fetch(result) {
     return [
-      facts(fact(`HTTP ${result.status}`, `http-status ${result.status < 400 ? 'ok' : 'failed'}`),
+      facts(httpFact(result.status),
         fact(result.content_type, 'content-type'),
         result.truncated ? fact('truncated at the size limit', 'truncated') : null),
       result.url ? h('div', {class: 'fetched-url'}, result.url) : null,
@@ -89,10 +97,10 @@ export function headerFact(tool, output) {
   const result = object(output);
   if (!result) return null;
   if (tool === 'shell' && Number.isInteger(result.exit_code)) {
-    return fact(`exit ${result.exit_code}`, `exit-code ${result.exit_code === 0 ? 'ok' : 'failed'}`);
+    return exitFact(result.exit_code);
   }
   if (tool === 'web_fetch' && Number.isInteger(result.status)) {
-    return fact(`HTTP ${result.status}`, `http-status ${result.status < 400 ? 'ok' : 'failed'}`);
+    return httpFact(result.status);
   }
   if (tool === 'js' && result.error) return fact('threw', 'exit-code failed');
   return null;

@@ -57,10 +57,6 @@ final class ToolThreads implements AutoCloseable {
         return permits.availablePermits();
     }
 
-    MemoryBudget memory() {
-        return memory;
-    }
-
     /**
      * Runs {@code call} once one of the {@code cap} turns is free and {@code memoryBytes} fit the memory budget,
      * waiting at most {@code wait} for both, and returns its result: on the calling thread when that is a platform

@@ -132,10 +132,11 @@ final class WorkspaceFileSystem implements FileSystem {
         if (modes.contains(AccessMode.WRITE)) {
             requireWritable(path);
         }
-        if (modes.isEmpty() && knownNotLink(toHost(path), noFollow(options))) {
+        Path onHost = toHost(path);
+        if (modes.isEmpty() && knownNotLink(onHost, noFollow(options))) {
             return;
         }
-        if (knownMissing(toHost(path))) {
+        if (knownMissing(onHost)) {
             throw new MissingFileException(path.toString());
         }
         int fd = openPath(path, noFollow(options));

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -87,22 +88,22 @@ class MemoryBudgetTest {
         return caller;
     }
 
-    private void awaitAvailable(long bytes) {
-        while (budget.available() != bytes) {
+    private static void spinUntil(BooleanSupplier done) {
+        while (!done.getAsBoolean()) {
             Thread.onSpinWait();
         }
+    }
+
+    private void awaitAvailable(long bytes) {
+        spinUntil(() -> budget.available() == bytes);
     }
 
     private static void awaitHeld(AtomicLong held, long bytes) {
-        while (held.get() != bytes) {
-            Thread.onSpinWait();
-        }
+        spinUntil(() -> held.get() == bytes);
     }
 
     private void awaitWaiting(int calls) {
-        while (budget.waiting() != calls) {
-            Thread.onSpinWait();
-        }
+        spinUntil(() -> budget.waiting() == calls);
     }
 
     @Test
