@@ -44,7 +44,7 @@ final class Http {
      * to it carry its token from then on.
      */
     static String containerBase(java.util.function.UnaryOperator<String> properties) throws IOException {
-        int port = Integer.parseInt(properties.apply("org.osgi.service.http.port"));
+        int port = Integer.parseInt(properties.apply("boxagnts.http.port"));
         useTokenFile(port, Path.of(properties.apply("boxagnts.access.token.file")));
         return "http://127.0.0.1:" + port;
     }

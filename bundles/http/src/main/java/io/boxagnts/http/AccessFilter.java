@@ -77,7 +77,7 @@ public final class AccessFilter implements Preprocessor {
     @Activate
     public AccessFilter(BundleContext context, Config config) {
         Set<String> hosts = new HashSet<>();
-        String bound = context.getProperty("org.apache.felix.http.host");
+        String bound = context.getProperty(RuntimeProperties.HTTP_HOST);
         if (bound != null) {
             hosts.add(bound);
         }
@@ -85,7 +85,7 @@ public final class AccessFilter implements Preprocessor {
         if (allowed != null) {
             Arrays.stream(allowed.split(",")).map(String::trim).filter(h -> !h.isEmpty()).forEach(hosts::add);
         }
-        String port = context.getProperty("org.osgi.service.http.port");
+        String port = context.getProperty(RuntimeProperties.HTTP_PORT);
         int portNumber = port == null ? 0 : Integer.parseInt(port.trim());
         this.token = new AccessToken(readToken(context.getProperty(RuntimeProperties.ACCESS_TOKEN_FILE), "access"),
                 portNumber);

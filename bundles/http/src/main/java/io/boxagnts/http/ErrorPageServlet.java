@@ -37,16 +37,26 @@ public final class ErrorPageServlet extends HttpServlet {
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = code instanceof Integer value ? value : 500;
-        if (status == HttpServletResponse.SC_NOT_FOUND && !HealthProbe.frameworkStarted(context)) {
+        answer(request, response, code instanceof Integer value ? value : 500,
+                request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI), !HealthProbe.frameworkStarted(context));
+    }
+
+    /**
+     * The JSON answer for an error {@code status} of the request to {@code uri}; shared with {@link JsonErrorHandler},
+     * which answers the same way before this servlet is registered (and for what reaches no servlet context).
+     *
+     * @param starting whether the framework is still starting: a 404 then means "not registered yet"
+     */
+    static void answer(HttpServletRequest request, HttpServletResponse response, int status, Object uri,
+            boolean starting) throws IOException {
+        if (status == HttpServletResponse.SC_NOT_FOUND && starting) {
             // Its endpoint may simply not be registered yet: say so, and when to come back, instead of "not found".
             response.setHeader("Retry-After", "1");
             JsonResponses.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, STARTING,
-                    "BoxAgnts is starting; " + request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI)
-                            + " will answer in a moment");
+                    "BoxAgnts is starting; " + uri + " will answer in a moment");
             return;
         }
-        JsonResponses.error(response, status, kind(status), message(status, request));
+        JsonResponses.error(response, status, kind(status), message(status, request.getMethod(), uri));
     }
 
     static final String STARTING = "STARTING";
@@ -62,9 +72,7 @@ public final class ErrorPageServlet extends HttpServlet {
         };
     }
 
-    private static String message(int status, HttpServletRequest request) {
-        Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
-        String method = request.getMethod();
+    private static String message(int status, String method, Object uri) {
         return switch (status) {
             case 404 -> "nothing is served at " + uri;
             case 405 -> method + " is not supported by " + uri;

@@ -49,9 +49,14 @@ public final class FrameworkProperties {
         p.put("felix.log.logger", new Slf4jFrameworkLogger());
         p.put("felix.log.level", "2");
 
-        // HTTP: Felix HTTP on Jetty 12
-        p.put("org.osgi.service.http.port", Integer.toString(options.port()));
-        p.put("org.apache.felix.http.host", options.host());
+        // HTTP: Felix HTTP on Jetty 12. The user's address is io.boxagnts.http's connector (ApiConnector), which opens
+        // it once every answer on it is JSON. Felix's own connector, which it opens before its servlet context can
+        // answer anything but an HTML 404, is a throwaway on a free loopback port that ApiConnector closes again
+        // (decision 0034); it cannot be switched off: without it Felix starts no Jetty at all.
+        p.put(RuntimeProperties.HTTP_HOST, options.host());
+        p.put(RuntimeProperties.HTTP_PORT, Integer.toString(options.port()));
+        p.put("org.osgi.service.http.port", "0");
+        p.put("org.apache.felix.http.host", "127.0.0.1");
         p.put("org.apache.felix.http.enable", "true");
         p.put("org.apache.felix.https.enable", "false");
         p.put("org.apache.felix.http.jetty.sendServerHeader", "false");

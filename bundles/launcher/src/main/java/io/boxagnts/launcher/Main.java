@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.apache.felix.framework.Felix;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
@@ -123,10 +122,11 @@ public final class Main {
             SystemBundles.installAndStart(framework.getBundleContext(), home.resolve("system"));
             framework.start();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "boxagnts-shutdown"));
-            Object endpoint = awaitHttp(framework.getBundleContext());
+            Object endpoint = awaitHttp(framework);
             if (endpoint == null) {
-                err.println("boxagnts: the HTTP server did not start within " + HTTP_START_TIMEOUT_SECONDS
-                        + " s; see the messages above");
+                err.println(running(framework) ? "boxagnts: the HTTP server did not start "
+                        + "within " + HTTP_START_TIMEOUT_SECONDS + " s; see the messages above"
+                        : "boxagnts: the HTTP server could not start; see the messages above");
                 stop(framework);
                 return 1;
             }
@@ -153,21 +153,34 @@ public final class Main {
         }
     }
 
-    /** Waits for the HTTP whiteboard runtime: it is registered once Jetty listens. */
-    private static Object awaitHttp(BundleContext context) throws InterruptedException {
+    /**
+     * Waits for the HTTP whiteboard runtime: it is registered once Jetty listens on the user's port. Null after the
+     * timeout, or as soon as the framework stops (io.boxagnts.http stops it when that port cannot be bound).
+     */
+    private static Object awaitHttp(Framework framework) throws InterruptedException {
         Filter filter;
         try {
             filter = FrameworkUtil.createFilter("(objectClass=" + HTTP_RUNTIME + ")");
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
-        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(context, filter, null);
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(framework.getBundleContext(), filter, null);
         tracker.open(true);
         try {
-            return tracker.waitForService(TimeUnit.SECONDS.toMillis(HTTP_START_TIMEOUT_SECONDS));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HTTP_START_TIMEOUT_SECONDS);
+            Object runtime = null;
+            while (runtime == null && running(framework) && System.nanoTime() < deadline) {
+                runtime = tracker.waitForService(100);
+            }
+            return runtime;
         } finally {
             tracker.close();
         }
+    }
+
+    /** Starting (its start level still rising) or active; not stopping or stopped. */
+    private static boolean running(Framework framework) {
+        return (framework.getState() & (Framework.STARTING | Framework.ACTIVE)) != 0;
     }
 
     private static String hostForUrl(String host) {

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.UnknownHostException;
 
 /**
@@ -22,7 +22,10 @@ final class PortCheck {
         } catch (UnknownHostException e) {
             throw new UsageException("--host " + host + " is not a known address of this machine");
         }
-        try (ServerSocket socket = new ServerSocket()) {
+        // A bound socket that never listens: a client that connects during the check is refused, as before it, instead
+        // of being accepted into a listening socket's queue and reset when the check closes it. Binding still fails
+        // while another program listens there, even with SO_REUSEADDR (which only ignores connections in TIME_WAIT).
+        try (Socket socket = new Socket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(address, port));
         } catch (BindException e) {

@@ -26,7 +26,10 @@ class FrameworkPropertiesTest {
     @Test
     void theHttpServerAndTheWatcherFollowTheOptions() {
         Map<String, Object> p = FrameworkProperties.of(options, new BuildInfo("1.2.3", "25.0.2", "2.0.17"), 42);
-        assertEquals("30001", p.get("org.osgi.service.http.port"));
+        assertEquals("30001", p.get("boxagnts.http.port"));
+        assertEquals("127.0.0.1", p.get("boxagnts.http.host"));
+        // Felix HTTP's own connector: a throwaway on a free loopback port (decision 0034)
+        assertEquals("0", p.get("org.osgi.service.http.port"));
         assertEquals("127.0.0.1", p.get("org.apache.felix.http.host"));
         assertEquals(Path.of("/p") + "," + Path.of("/c"), p.get("felix.fileinstall.dir"));
         assertTrue("x.cfg".matches((String) p.get("felix.fileinstall.filter")), "conf/ holds configuration files");

@@ -26,6 +26,13 @@ public final class RuntimeProperties {
      * when none is set, and then the access token may administer too.
      */
     public static final String ADMIN_TOKEN_FILE = "boxagnts.admin.token.file";
+    /**
+     * The address the HTTP API listens on, as the command line gave it ({@code --host}, default 127.0.0.1). Not Felix
+     * HTTP's own {@code org.apache.felix.http.host}: that connector is a throwaway one (decision 0034).
+     */
+    public static final String HTTP_HOST = "boxagnts.http.host";
+    /** The port the HTTP API listens on ({@code --port}); not Felix HTTP's own {@code org.osgi.service.http.port}. */
+    public static final String HTTP_PORT = "boxagnts.http.port";
     /** Comma-separated host names the HTTP server answers to besides the loopback ones (absent when none). */
     public static final String ALLOWED_HOSTS = "boxagnts.http.allowed.hosts";
 

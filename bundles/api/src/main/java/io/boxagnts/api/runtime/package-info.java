@@ -4,5 +4,5 @@
  * the browser out).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.5.0")
 package io.boxagnts.api.runtime;
