@@ -71,6 +71,30 @@ public class StartupIT {
         }
     }
 
+    /**
+     * Another program takes the port after the launcher's check and before Jetty binds it: the runtime says why and
+     * stops, instead of a ready line for a server no one can reach.
+     */
+    @Test
+    public void aPortTakenAfterTheStartUpCheckStopsTheRuntimeWithTheReason() throws Exception {
+        try (TestRuntime runtime = TestRuntime.prepare("boxagnts-port-race-it");
+                BoxagntsProcess boxagnts = BoxagntsProcess.start("--workspace-dir", runtime.workspace().toString(),
+                        "--port", Integer.toString(runtime.port()), "--data-dir", runtime.data().toString())) {
+            // The data directory is locked right after the port check passed; Jetty binds about a second later.
+            Await.until("the launcher passed its checks", () -> Files.exists(runtime.data().resolve("boxagnts.lock")));
+            try (java.net.ServerSocket thief = new java.net.ServerSocket(runtime.port(), 50,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                assertEquals(1, boxagnts.exitCode());
+                assertEquals(runtime.port(), thief.getLocalPort());
+            }
+            assertFalse(boxagnts.stdout().toString(), boxagnts.stdout().stream()
+                    .anyMatch(line -> line.contains(" is ready at ")));
+            String said = String.join("\n", boxagnts.stderr());
+            assertTrue(said, said.contains("cannot listen on 127.0.0.1:" + runtime.port() + " (Address already in use)"));
+            assertTrue(said, said.contains("boxagnts: the HTTP server could not start; see the messages above"));
+        }
+    }
+
     @Test
     public void aJvmCrashIsReportedInTheDataDirectoryAndAtTheNextStart() throws Exception {
         try (TestRuntime runtime = TestRuntime.prepare("boxagnts-crash-report-it")) {

@@ -43,7 +43,7 @@ public final class ErrorPageServlet extends HttpServlet {
 
     /**
      * The JSON answer for an error {@code status} of the request to {@code uri}; shared with {@link JsonErrorHandler},
-     * which answers the same way before this servlet is registered (and for what reaches no servlet context).
+     * which answers the same way before this servlet is registered.
      *
      * @param starting whether the framework is still starting: a 404 then means "not registered yet"
      */

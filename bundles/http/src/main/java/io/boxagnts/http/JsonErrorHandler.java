@@ -9,11 +9,13 @@ import org.eclipse.jetty.ee10.servlet.ErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 
 /**
- * Jetty's own error answer for Felix HTTP's servlet context, in the API's JSON shape instead of Jetty's HTML page.
- * It answers what no whiteboard error page can: a request that arrives after the port opened but before Felix HTTP
- * handed the context to the whiteboard (its dispatcher then answers 404 for everything: 503 {@code STARTING} here,
- * as {@link ErrorPageServlet} says later for an endpoint not registered yet), and an error in a context that has no
- * error page of its own. Installed by {@link ApiConnector} before the port opens.
+ * Jetty's own error answer for Felix HTTP's servlet context while the framework starts: the API's JSON shape instead
+ * of Jetty's HTML page. In that time a request can arrive after the port opened but before Felix HTTP handed its
+ * context to the whiteboard, and its dispatcher answers 404 to everything: here that is 503 {@code STARTING}, as
+ * {@link ErrorPageServlet} says later for an endpoint not registered yet. Once the framework has started, every
+ * request reaches a whiteboard context, and errors are left to Jetty as before: ours has its JSON error page, and the
+ * Web Console's HTML pages keep Jetty's HTML answer, which carries the console's reason for a refusal. Installed by
+ * {@link ApiConnector} before the port opens.
  */
 final class JsonErrorHandler extends ErrorHandler {
 
@@ -26,19 +28,22 @@ final class JsonErrorHandler extends ErrorHandler {
         setShowServlet(false);
     }
 
-    /** Every method gets the JSON body, not only GET, POST and HEAD (Jetty sends other methods a bare status). */
+    /** While starting, every method gets the JSON body (Jetty sends all but GET, POST and HEAD a bare status). */
     @Override
     public boolean errorPageForMethod(String method) {
-        return true;
+        return starting.getAsBoolean() || super.errorPageForMethod(method);
     }
 
     @Override
     protected void generateAcceptableResponse(ServletContextRequest baseRequest, HttpServletRequest request,
             HttpServletResponse response, int code, String message) throws IOException {
+        if (!starting.getAsBoolean()) {
+            super.generateAcceptableResponse(baseRequest, request, response, code, message);
+            return;
+        }
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         // The access checks that add it to every other answer are not registered yet while the server starts.
         response.setHeader("X-Content-Type-Options", "nosniff");
-        ErrorPageServlet.answer(request, response, code, uri != null ? uri : request.getRequestURI(),
-                starting.getAsBoolean());
+        ErrorPageServlet.answer(request, response, code, uri != null ? uri : request.getRequestURI(), true);
     }
 }
