@@ -29,7 +29,7 @@ work=$(mktemp -d)
 pid= model= sampler=
 trap '[ -z "$sampler" ] || kill "$sampler" 2>/dev/null; [ -z "$pid" ] || kill "$pid" 2>/dev/null; [ -z "$model" ] || kill "$model" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 cp -rL /usr/share/cargo/registry "$work/ws"
-printf 'alpha\n' >"$work/ws/SCRATCH.txt"
+for client in $(seq "$clients"); do printf 'alpha\n' >"$work/ws/SCRATCH-$client.txt"; done
 port=${PORT:-31500}; model_port=$((port + 1))
 token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'); (umask 077; echo "$token" >"$work/token")
 api() { curl -s -H "Authorization: Bearer $token" "$@"; }
@@ -61,7 +61,7 @@ gc_lines() { wc -l <"$work/gc.log"; }
 mapfile -t files < <(cd "$work/ws" && find . -name '*.rs' -size -64k | sed 's|^\./||' | sort | head -n 400)
 mapfile -t crates < <(cd "$work/ws" && ls -d */ | sed 's|/$||')
 per_tool=$((calls / 5))
-args() { # TOOL I
+args() { # TOOL I CLIENT
   local c=${crates[$(( $2 % ${#crates[@]} ))]}
   case $1 in
     read_file) printf '{"path":"%s"}' "${files[$(( $2 % ${#files[@]} ))]}" ;;
@@ -69,8 +69,9 @@ args() { # TOOL I
           *) printf '{"pattern":"**/*.rs","path":"%s"}' "$c" ;; esac ;;
     grep) printf '{"pattern":"fn new|impl Default","path":"%s"}' "$c" ;;
     list_dir) printf '{"path":"%s","depth":2}' "$c" ;;
-    edit_file) if [ $(( $2 % 2 )) = 1 ]; then echo '{"path":"SCRATCH.txt","old_string":"alpha","new_string":"beta"}'
-               else echo '{"path":"SCRATCH.txt","old_string":"beta","new_string":"alpha"}'; fi ;;
+    # each client edits its own file, alpha -> beta -> alpha: edits of one file by several clients would race
+    edit_file) if [ $(( ($2 - $3) / clients % 2 )) = 0 ]; then printf '{"path":"SCRATCH-%s.txt","old_string":"alpha","new_string":"beta"}' "$3"
+               else printf '{"path":"SCRATCH-%s.txt","old_string":"beta","new_string":"alpha"}' "$3"; fi ;;
   esac
 }
 results=
@@ -80,7 +81,7 @@ for tool in read_file glob grep list_dir edit_file; do
   clients_pids=()
   for client in $(seq "$clients"); do
     (for i in $(seq "$client" "$clients" "$per_tool"); do
-       api -o /dev/null -w '%{http_code}\n' -X POST "$base/api/tools/$tool/invoke" -d "$(args "$tool" "$i")" >>"$work/codes"
+       api -o /dev/null -w '%{http_code}\n' -X POST "$base/api/tools/$tool/invoke" -d "$(args "$tool" "$i" "$client")" >>"$work/codes"
      done) &
     clients_pids+=($!)
   done

@@ -4,8 +4,11 @@ import io.boxagnts.api.runtime.RuntimeProperties;
 import io.boxagnts.api.sandbox.EngineInfo;
 import io.boxagnts.api.sandbox.Sandbox;
 import io.boxagnts.api.tool.RefusedTool;
+import io.boxagnts.api.tool.RegisteredTool;
 import io.boxagnts.api.tool.ToolLimits;
 import io.boxagnts.api.tool.ToolRefusals;
+import io.boxagnts.api.tool.ToolRegistry;
+import io.boxagnts.api.tool.WorkspaceAccess;
 import io.boxagnts.api.web.WebFetcher;
 import java.io.File;
 import java.io.IOException;
@@ -74,6 +77,16 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
         @AttributeDefinition(description = "Let tools read regular files that have other hard links (such a file may "
                 + "be the same file as one outside the workspace); writing through them is always refused")
         boolean readMultiplyLinkedFiles() default false;
+
+        @AttributeDefinition(description = "After the warm-up on its scratch tree, let the read-only tools run their "
+                + "warm-up inputs on the workspace too (read-only, only tools that may read it, at most "
+                + "warmUpOnWorkspaceSeconds, giving way to real calls): a first search of a real repository then costs "
+                + "a fraction of what it costs without (decision 0038); false keeps the warm-up off the workspace")
+        boolean warmUpOnWorkspace() default true;
+
+        @AttributeDefinition(description = "Wall time the warm-up calls on the workspace may take together, per start, "
+                + "in seconds")
+        long warmUpOnWorkspaceSeconds() default 60;
     }
 
     private static final Logger LOG = org.slf4j.LoggerFactory.getLogger(GraalWasmSandbox.class);
@@ -93,6 +106,11 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile WebFetcher webFetcher;
+
+    /** Which tools may read the workspace now (policies), for the warm-up on it; without it, none do. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ToolRegistry registry;
 
     @Activate
     public GraalWasmSandbox(BundleContext context, Config config, @Reference LoggerFactory osgiLog) throws IOException {
@@ -114,7 +132,9 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
         SandboxRuntime runtime = new SandboxRuntime(holder.future(), workspace, threads, watchdog, caps,
                 new RealCalls(), () -> webFetcher);
         File data = context.getDataFile("warmup");
-        this.warmUp = new WarmUp(holder.future(), runtime.realCalls(), data == null ? null : data.toPath());
+        this.warmUp = new WarmUp(holder.future(), runtime.realCalls(), data == null ? null : data.toPath(),
+                config.warmUpOnWorkspace() ? new WarmUp.UserWorkspace(workspace, this::mayReadWorkspace,
+                        Duration.ofSeconds(config.warmUpOnWorkspaceSeconds())) : null);
         this.extender = new ToolExtender(context, runtime, descriptorCaps, config.maxModuleMb() << 20, warmUp);
         RealCalls calls = runtime.realCalls();
         IdleCollection idle = new IdleCollection(() -> calls.arrivals() + warmUp.completedCalls()
@@ -127,6 +147,13 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
         if (context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState() == Bundle.ACTIVE) {
             startEngine();
         }
+    }
+
+    /** Whether the tool named is enabled and its grant, after the policies, leaves it access to the workspace. */
+    private boolean mayReadWorkspace(String tool) {
+        ToolRegistry tools = registry;
+        return tools != null && tools.tool(tool).filter(RegisteredTool::enabled)
+                .map(registered -> registered.grant().permissions().workspace() != WorkspaceAccess.NONE).orElse(false);
     }
 
     /** A full collection after a burst of tool calls, which gives the heap back: SerialGC has no periodic one (0028). */

@@ -1,10 +1,12 @@
 package io.boxagnts.sandbox;
 
 import io.boxagnts.api.tool.ToolException;
+import io.boxagnts.api.tool.WorkspaceAccess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
@@ -13,6 +15,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.graalvm.polyglot.Engine;
 import org.slf4j.Logger;
@@ -26,21 +29,42 @@ import org.slf4j.LoggerFactory;
  * none has been in flight for {@value #QUIET_MILLIS} ms, and a real call that arrives ends the warm-up call running
  * (which is retried later). Code is shared through the engine, whatever workspace a context maps, so what is compiled
  * here serves every later call. The scratch workspace is a generated source tree in a private directory of the
- * bundle's data area, deleted when the warm-up ends; warm-up calls touch nothing of the user's and are not audited.
+ * bundle's data area, deleted when the warm-up ends; warm-up calls are not audited. Then the read-only tools run
+ * their inputs {@value #WORKSPACE_ROUNDS} more rounds on the user's workspace itself, read-only and within a time
+ * budget, if the runtime is configured so and the tool may read it now: only a real repository's shape (hundreds of
+ * directories, real ignore files, files of every size) makes the code of a large search hot (decision 0038).
  */
 final class WarmUp implements AutoCloseable {
 
     /** Rounds per tool: enough for the compiler to reach the hot loops of a walk, a read and a regex scan. */
     static final int ROUNDS = 12;
     static final long QUIET_MILLIS = 200;
+    /** Rounds per read-only tool on the user's workspace, after its scratch rounds. */
+    static final int WORKSPACE_ROUNDS = 2;
     private static final String SCRATCH_PREFIX = "boxagnts-warmup-";
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
 
-    private record Job(WasmTool tool, List<String> inputs, int roundsLeft) {}
+    /** Where a job's calls run. */
+    private enum Where { SCRATCH, WORKSPACE }
+
+    private record Job(WasmTool tool, List<String> inputs, int roundsLeft, Where where) {
+        Job nextRound() {
+            return new Job(tool, inputs, roundsLeft - 1, where);
+        }
+    }
+
+    /**
+     * The user's workspace, for the warm-up's second phase.
+     *
+     * @param mayRead whether a tool (by name) may read the workspace now: enabled, and its grant leaves it access
+     * @param budget the wall time all warm-up calls on the workspace may take together, per start
+     */
+    record UserWorkspace(WorkspaceRoot root, Predicate<String> mayRead, Duration budget) {}
 
     private final CompletableFuture<Engine> engine;
     private final RealCalls realCalls;
     private final Path scratchParent;
+    private final UserWorkspace userWorkspace;
     private final Deque<Job> jobs = new ArrayDeque<>();
     private Thread thread;
     private Thread lastThread;
@@ -48,16 +72,20 @@ final class WarmUp implements AutoCloseable {
     private int completedCalls;
     private int yieldedCalls;
     private boolean calling;
+    private long workspaceNanos;
+    private int workspaceCalls;
 
     /**
      * @param scratchParent where the scratch workspace is made: the bundle's own data area, inside the framework cache
      *     that every start rebuilds (decision 0005), so a scratch tree left by a JVM that died without stopping (kill
      *     -9) goes with it; null: the system's temporary directory
+     * @param userWorkspace where read-only tools run more rounds after their scratch ones; null: nowhere
      */
-    WarmUp(CompletableFuture<Engine> engine, RealCalls realCalls, Path scratchParent) {
+    WarmUp(CompletableFuture<Engine> engine, RealCalls realCalls, Path scratchParent, UserWorkspace userWorkspace) {
         this.engine = engine;
         this.realCalls = realCalls;
         this.scratchParent = scratchParent;
+        this.userWorkspace = userWorkspace;
     }
 
     /** Queues a tool's warm-up; the background thread starts with the first tool. */
@@ -65,7 +93,7 @@ final class WarmUp implements AutoCloseable {
         if (closed || inputs.isEmpty()) {
             return;
         }
-        jobs.addLast(new Job(tool, inputs, ROUNDS));
+        jobs.addLast(new Job(tool, inputs, ROUNDS, Where.SCRATCH));
         if (thread == null) { // none yet, or the last one finished its queue: a tool deployed later
             thread = Thread.ofPlatform().name("boxagnts-tool-warmup").daemon().priority(Thread.MIN_PRIORITY)
                     .unstarted(this::work);
@@ -111,17 +139,27 @@ final class WarmUp implements AutoCloseable {
                         break;
                     }
                 }
-                if (runRound(job, scratch)) {
-                    job = new Job(job.tool(), job.inputs(), job.roundsLeft() - 1);
+                if (job.where() == Where.WORKSPACE && !mayWarmOnWorkspace(job.tool())) {
+                    continue;
+                }
+                if (runRound(job, job.where() == Where.WORKSPACE ? userWorkspace.root() : scratch)) {
+                    job = job.nextRound();
                 }
                 synchronized (this) {
-                    if (job.roundsLeft() > 0 && !closed) {
+                    if (closed) {
+                        continue;
+                    }
+                    if (job.roundsLeft() > 0) {
                         jobs.addLast(job); // round robin: every tool gets its first rounds early
+                    } else if (job.where() == Where.SCRATCH && userWorkspace != null
+                            && job.tool().spec().permissions().workspace() == WorkspaceAccess.READ) {
+                        jobs.addLast(new Job(job.tool(), job.inputs(), WORKSPACE_ROUNDS, Where.WORKSPACE));
                     }
                 }
             }
-            LOG.info("tools warmed up in the background: {} calls in {} ms ({} gave way to real calls)",
-                    completedCalls(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), yieldedCalls());
+            LOG.info("tools warmed up in the background: {} calls in {} ms, {} of them on the workspace in {} ms ({} "
+                    + "gave way to real calls)", completedCalls(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime()
+                    - started), workspaceCalls(), TimeUnit.NANOSECONDS.toMillis(workspaceNanos()), yieldedCalls());
         } catch (IOException | RuntimeException e) {
             LOG.warn("the tools' warm-up stopped (their first calls will be slower): {}", e.toString());
         } finally {
@@ -142,11 +180,23 @@ final class WarmUp implements AutoCloseable {
         notifyAll();
     }
 
+    /**
+     * Whether a round on the user's workspace may run now: never a write tool's (checked when queued), only while the
+     * tool may read the workspace (a policy may have taken that away since) and the budget is not spent.
+     */
+    private boolean mayWarmOnWorkspace(WasmTool tool) {
+        return userWorkspace.mayRead().test(tool.spec().name())
+                && workspaceNanos() < userWorkspace.budget().toNanos();
+    }
+
     /** One round of a tool's inputs; false when a real call (or shutdown) interrupted it. */
-    private boolean runRound(Job job, WorkspaceRoot scratch) {
+    private boolean runRound(Job job, WorkspaceRoot root) {
         for (String input : job.inputs()) {
             if (closed()) {
                 return false;
+            }
+            if (job.where() == Where.WORKSPACE && !mayWarmOnWorkspace(job.tool())) {
+                return true; // its budget ran out during the round: the round is over
             }
             try {
                 realCalls.awaitQuiet(QUIET_MILLIS);
@@ -154,9 +204,10 @@ final class WarmUp implements AutoCloseable {
                 return false; // interrupted while waiting: look again (the flag is cleared)
             }
             long arrivals = realCalls.arrivals();
+            long callStarted = System.nanoTime();
             try {
                 calling(true);
-                job.tool().warm(input, scratch);
+                job.tool().warm(input, root);
             } catch (ToolException e) {
                 if (realCalls.arrivals() != arrivals || closed()) {
                     // ended by a real call's interrupt (the engine's cancellation may have cleared the flag already)
@@ -166,6 +217,10 @@ final class WarmUp implements AutoCloseable {
                 }
                 // a tool whose warm-up input fails still had its code exercised; nothing to do for the user
                 LOG.debug("warm-up of {} with {}: {}", job.tool().spec().name(), input, e.error());
+            } finally {
+                if (job.where() == Where.WORKSPACE) {
+                    spentOnWorkspace(System.nanoTime() - callStarted);
+                }
             }
             count(true);
             Thread.interrupted(); // a real call that came after this one ended: awaitQuiet waits for it anyway
@@ -190,6 +245,20 @@ final class WarmUp implements AutoCloseable {
             yieldedCalls++;
         }
         notifyAll();
+    }
+
+    private synchronized void spentOnWorkspace(long nanos) {
+        workspaceNanos += nanos;
+        workspaceCalls++;
+    }
+
+    private synchronized long workspaceNanos() {
+        return workspaceNanos;
+    }
+
+    /** Warm-up calls on the user's workspace, ended or not. */
+    synchronized int workspaceCalls() {
+        return workspaceCalls;
     }
 
     /** Warm-up calls that ran to their end. */

@@ -5,7 +5,8 @@
  * io.boxagnts.sandbox.WorkspaceRoot} resolves every path beneath the open workspace in the kernel, following no link
  * (decision 0011), and {@link io.boxagnts.sandbox.WorkspaceFileSystem} is all a tool module sees of the host.
  * {@link io.boxagnts.sandbox.WarmUp} runs the tools' declared warm-up inputs on a scratch workspace after start, giving
- * way to real calls, so that the engine has compiled them before the first one (decision 0019).
+ * way to real calls, so that the engine has compiled them before the first one (decision 0019), then the read-only
+ * tools' inputs on the user's workspace, read-only and within a time budget (decision 0038).
  * {@link io.boxagnts.sandbox.ModuleRun} is one run of a module in the sandbox, for a tool call and for
  * {@link io.boxagnts.sandbox.ToolRun}, the {@code boxagnts tool run} command (a plain main on a flat class path, no
  * framework), so a tool author tries a tool in exactly the runtime's sandbox (decision 0023).

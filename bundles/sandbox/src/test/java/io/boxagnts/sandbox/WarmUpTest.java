@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -49,15 +50,62 @@ class WarmUpTest {
     }
 
     private static WasmTool tool(String module, RealCalls realCalls, ToolPermissions permissions) throws IOException {
+        return tool(module, module, realCalls, permissions);
+    }
+
+    /** The echo module under another name. */
+    private static WasmTool named(String name, RealCalls realCalls, ToolPermissions permissions) throws IOException {
+        return tool(name, "echo", realCalls, permissions);
+    }
+
+    private static WasmTool tool(String name, String module, RealCalls realCalls, ToolPermissions permissions)
+            throws IOException {
         SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine), root, threads,
                 watchdog, WasmToolTest.CAPS, realCalls);
-        return new WasmTool(new ToolSpec(module, "", null, permissions,
+        return new WasmTool(new ToolSpec(name, "", null, permissions,
                 new ToolLimits(Duration.ofSeconds(60), 1 << 20, 64 << 10), "1"),
                 WasmToolTest.module(module), runtime);
     }
 
     private static WarmUp warmUp(RealCalls realCalls) {
-        return new WarmUp(CompletableFuture.completedFuture(engine), realCalls, workspace.resolve("scratch"));
+        return warmUp(realCalls, null);
+    }
+
+    private static WarmUp warmUp(RealCalls realCalls, WarmUp.UserWorkspace userWorkspace) {
+        return new WarmUp(CompletableFuture.completedFuture(engine), realCalls, workspace.resolve("scratch"),
+                userWorkspace);
+    }
+
+    @Test
+    void readOnlyToolsThatMayReadTheWorkspaceRunMoreRoundsOnIt() throws Exception {
+        RealCalls realCalls = new RealCalls();
+        Set<String> mayRead = Set.of("reader", "writer");
+        try (WarmUp warmUp = warmUp(realCalls, new WarmUp.UserWorkspace(root, mayRead::contains,
+                Duration.ofMinutes(5)))) {
+            warmUp.add(named("reader", realCalls, ToolPermissions.READ), List.of("{\"a\":1}", "{\"b\":2}"));
+            warmUp.awaitDone();
+            assertEquals(2 * WarmUp.WORKSPACE_ROUNDS, warmUp.workspaceCalls());
+            assertEquals(2 * (WarmUp.ROUNDS + WarmUp.WORKSPACE_ROUNDS), warmUp.completedCalls());
+            // a write tool's inputs are made for the scratch tree and would change the workspace: never there
+            warmUp.add(named("writer", realCalls, ToolPermissions.WRITE), List.of("{}"));
+            // a policy took the workspace from this one (or disabled it)
+            warmUp.add(named("denied", realCalls, ToolPermissions.READ), List.of("{}"));
+            warmUp.awaitDone();
+            assertEquals(2 * WarmUp.WORKSPACE_ROUNDS, warmUp.workspaceCalls());
+            assertEquals(2 * (WarmUp.ROUNDS + WarmUp.WORKSPACE_ROUNDS) + 2 * WarmUp.ROUNDS,
+                    warmUp.completedCalls());
+        }
+    }
+
+    @Test
+    void theWorkspaceRoundsStopWhenTheirBudgetIsSpent() throws Exception {
+        RealCalls realCalls = new RealCalls();
+        try (WarmUp warmUp = warmUp(realCalls, new WarmUp.UserWorkspace(root, name -> true, Duration.ofNanos(1)))) {
+            warmUp.add(named("reader", realCalls, ToolPermissions.READ), List.of("{}", "{}", "{}"));
+            warmUp.awaitDone();
+            assertEquals(1, warmUp.workspaceCalls(), "the first call spends the budget, the rest do not run");
+            assertEquals(3 * WarmUp.ROUNDS + 1, warmUp.completedCalls());
+        }
     }
 
     @Test
