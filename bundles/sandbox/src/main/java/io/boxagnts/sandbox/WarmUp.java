@@ -182,10 +182,11 @@ final class WarmUp implements AutoCloseable {
 
     /**
      * Whether a round on the user's workspace may run now: never a write tool's (checked when queued), only while the
-     * tool may read the workspace (a policy may have taken that away since) and the budget is not spent.
+     * tool may read the workspace (a policy may have taken that away since) and the budget is not spent, and only
+     * before the tool's first real call, which these rounds are for (after it, they would only cost CPU and heap).
      */
     private boolean mayWarmOnWorkspace(WasmTool tool) {
-        return userWorkspace.mayRead().test(tool.spec().name())
+        return !tool.called() && userWorkspace.mayRead().test(tool.spec().name())
                 && workspaceNanos() < userWorkspace.budget().toNanos();
     }
 

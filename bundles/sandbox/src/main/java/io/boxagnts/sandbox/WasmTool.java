@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.io.ByteSequence;
@@ -45,6 +46,8 @@ final class WasmTool implements Tool {
     private final Map<Long, Module> variants = new ConcurrentHashMap<>();
     private final SandboxRuntime runtime;
     private final boolean webFetch;
+    /** Real calls so far: once there is one, warming this tool up on the workspace no longer serves a first call. */
+    private final AtomicLong calls = new AtomicLong();
 
     /** A module to run and the most linear memory it may grow to (-1 when unknown). */
     private record Module(Source source, long memoryMaximum) {}
@@ -116,6 +119,7 @@ final class WasmTool implements Tool {
         byte[] input = checkedInput(request.input());
         Call call = call(request);
         Duration timeout = call.limits().timeout();
+        calls.incrementAndGet();
         runtime.realCalls().started();
         try {
             return runtime.calls().run(spec.name(), timeout, call.memoryBytes(), () -> run(engine(timeout), input,
@@ -126,6 +130,11 @@ final class WasmTool implements Tool {
         } finally {
             runtime.realCalls().ended();
         }
+    }
+
+    /** Whether a real call of this tool has started since it was deployed. */
+    boolean called() {
+        return calls.get() > 0;
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.boxagnts.api.tool.ToolLimits;
 import io.boxagnts.api.tool.ToolPermissions;
+import io.boxagnts.api.tool.ToolRequest;
 import io.boxagnts.api.tool.ToolSpec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,6 +95,19 @@ class WarmUpTest {
             assertEquals(2 * WarmUp.WORKSPACE_ROUNDS, warmUp.workspaceCalls());
             assertEquals(2 * (WarmUp.ROUNDS + WarmUp.WORKSPACE_ROUNDS) + 2 * WarmUp.ROUNDS,
                     warmUp.completedCalls());
+        }
+    }
+
+    @Test
+    void aToolAlreadyCalledForRealIsNotWarmedUpOnTheWorkspace() throws Exception {
+        RealCalls realCalls = new RealCalls();
+        try (WarmUp warmUp = warmUp(realCalls, new WarmUp.UserWorkspace(root, name -> true, Duration.ofMinutes(5)))) {
+            WasmTool reader = named("reader", realCalls, ToolPermissions.READ);
+            assertEquals("{\"a\":1}", reader.invoke(new ToolRequest("real", "{\"a\":1}")).output());
+            warmUp.add(reader, List.of("{}"));
+            warmUp.awaitDone();
+            assertEquals(WarmUp.ROUNDS, warmUp.completedCalls(), "the scratch rounds only");
+            assertEquals(0, warmUp.workspaceCalls());
         }
     }
 
