@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * servlet context to the whiteboard, and answers Jetty's HTML 404 page in between; it opens connectors of
  * {@link ConnectorFactory} services right after its own, still before that hand-over. So the launcher points Felix's
  * own connector at a throwaway loopback port, and this factory, given the started server: installs
- * {@link JsonErrorHandler} on its servlet context, closes the throwaway connector, and binds the user's address.
+ * {@link JsonErrorHandler} on its servlet context and {@link JsonBadMessageHandler} on the server (requests Jetty cannot
+ * parse), closes the throwaway connector, and binds the user's address.
  * <p>
  * A bind failure (another program took the port after the launcher's check) stops the framework: a runtime that no
  * one can reach would otherwise say it is ready.
@@ -74,6 +75,7 @@ public final class ApiConnector implements ConnectorFactory {
         for (ServletContextHandler servletContext : server.getDescendants(ServletContextHandler.class)) {
             servletContext.setErrorHandler(new JsonErrorHandler(starting));
         }
+        server.setErrorHandler(new JsonBadMessageHandler());
         for (Connector other : server.getConnectors()) {
             try {
                 other.stop();

@@ -53,11 +53,16 @@ final class JsonResponses {
     }
 
     static void error(HttpServletResponse response, int status, String kind, String message) throws IOException {
+        send(response, status, errorBody(kind, message));
+    }
+
+    /** The API's error shape, {@code {"error":{"kind":...,"message":...}}}. */
+    static JsonObject errorBody(String kind, String message) {
         JsonObject error = new JsonObject();
         error.addProperty("kind", kind);
         error.addProperty("message", message);
         JsonObject body = new JsonObject();
         body.add("error", error);
-        send(response, status, body);
+        return body;
     }
 }

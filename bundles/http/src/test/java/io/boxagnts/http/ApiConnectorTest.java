@@ -22,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -135,6 +136,38 @@ class ApiConnectorTest {
         assertEquals(404, missing.statusCode());
         assertTrue(missing.headers().firstValue("Content-Type").orElse("").startsWith("text/html"), missing.body());
         assertEquals(404, send("PUT", "/system/console/nothing").statusCode());
+    }
+
+    /** What came back on a raw connection: the status line, the headers, the body. */
+    private String raw(String request) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static JsonObject rawError(String answer, int status) {
+        assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), answer);
+        String headers = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+        assertTrue(headers.contains("content-type: application/json"), answer);
+        assertTrue(headers.contains("x-content-type-options: nosniff"), answer);
+        return JsonParser.parseString(answer.substring(answer.indexOf("\r\n\r\n") + 4)).getAsJsonObject()
+                .getAsJsonObject("error");
+    }
+
+    /** Requests Jetty cannot parse never reach a servlet context; their answer is JSON too, started or not. */
+    @Test
+    void aRequestJettyCannotParseIsAnsweredInJson() throws Exception {
+        addOurs();
+        starting.set(false);
+        JsonObject garbage = rawError(raw("GARBAGE\r\n\r\n"), 400);
+        assertEquals("INVALID_INPUT", garbage.get("kind").getAsString());
+        assertTrue(garbage.get("message").getAsString().startsWith("the request was refused (HTTP 400"),
+                garbage.toString());
+        JsonObject tooLarge = rawError(raw("GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(40_000)
+                + "\r\nConnection: close\r\n\r\n"), 431);
+        assertEquals("INVALID_INPUT", tooLarge.get("kind").getAsString());
     }
 
     @Test
