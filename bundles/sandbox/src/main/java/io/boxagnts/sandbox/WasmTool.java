@@ -49,8 +49,43 @@ final class WasmTool implements Tool {
     /** Real calls so far: once there is one, warming this tool up on the workspace no longer serves a first call. */
     private final AtomicLong calls = new AtomicLong();
 
-    /** A module to run and the most linear memory it may grow to (-1 when unknown). */
-    private record Module(Source source, long memoryMaximum) {}
+    /**
+     * A module to run and the most linear memory it may grow to (-1 when unknown). Its {@link Source} is made at its
+     * first run, not when the tool is registered: making one initialises the polyglot implementation (Truffle, JVMCI
+     * and the Graal compiler's set-up), which would otherwise run in FileInstall's first scan of plugins/ on the
+     * framework's start-level thread, before the HTTP server starts (benchmarks/README.md, start-up). One Source per
+     * module, as the engine caches the parsed module by it.
+     */
+    private static final class Module {
+        private final byte[] bytes;
+        private final String name;
+        private final long memoryMaximum;
+        private volatile Source source;
+
+        Module(byte[] bytes, String name) {
+            this.bytes = bytes;
+            this.name = name;
+            this.memoryMaximum = ModuleCheck.declaredMemoryMaximum(bytes);
+        }
+
+        long memoryMaximum() {
+            return memoryMaximum;
+        }
+
+        Source source() {
+            Source made = source;
+            if (made == null) {
+                synchronized (this) {
+                    made = source;
+                    if (made == null) {
+                        made = Source.newBuilder("wasm", ByteSequence.create(bytes), name).cached(true).buildLiteral();
+                        source = made;
+                    }
+                }
+            }
+            return made;
+        }
+    }
 
     /** What one call runs: the module for its memory limit, its limits, and its workspace access. */
     private record Call(Module module, ToolLimits limits, WorkspaceAccess access) {
@@ -72,11 +107,7 @@ final class WasmTool implements Tool {
         this.spec = spec;
         this.runtime = runtime;
         this.module = module;
-        this.declared = new Module(source(module), ModuleCheck.declaredMemoryMaximum(module));
-    }
-
-    private Source source(byte[] bytes) {
-        return Source.newBuilder("wasm", ByteSequence.create(bytes), spec.name()).cached(true).buildLiteral();
+        this.declared = new Module(module, spec.name());
     }
 
     /**
@@ -96,7 +127,7 @@ final class WasmTool implements Tool {
         if (limited == null) {
             try {
                 byte[] rewritten = ModuleCheck.withMemoryMaximum(module, limits.maxMemoryBytes());
-                limited = new Module(source(rewritten), ModuleCheck.declaredMemoryMaximum(rewritten));
+                limited = new Module(rewritten, spec.name());
             } catch (IllegalArgumentException e) {
                 throw new ToolException(ToolError.Kind.MEMORY_LIMIT, spec.name() + " cannot run within a memory "
                         + "limit of " + (limits.maxMemoryBytes() >> 20) + " MiB: " + e.getMessage());
