@@ -139,9 +139,6 @@ final class WarmUp implements AutoCloseable {
                         break;
                     }
                 }
-                if (job.where() == Where.WORKSPACE && !mayWarmOnWorkspace(job.tool())) {
-                    continue;
-                }
                 if (runRound(job, job.where() == Where.WORKSPACE ? userWorkspace.root() : scratch)) {
                     job = job.nextRound();
                 }
@@ -197,7 +194,7 @@ final class WarmUp implements AutoCloseable {
                 return false;
             }
             if (job.where() == Where.WORKSPACE && !mayWarmOnWorkspace(job.tool())) {
-                return true; // its budget ran out during the round: the round is over
+                return true; // not (or no longer) allowed, or the budget ran out: the round is over, without calls
             }
             try {
                 realCalls.awaitQuiet(QUIET_MILLIS);

@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.io.ByteSequence;
@@ -46,8 +45,8 @@ final class WasmTool implements Tool {
     private final Map<Long, Module> variants = new ConcurrentHashMap<>();
     private final SandboxRuntime runtime;
     private final boolean webFetch;
-    /** Real calls so far: once there is one, warming this tool up on the workspace no longer serves a first call. */
-    private final AtomicLong calls = new AtomicLong();
+    /** Whether a real call has started: from then on, warming this tool up on the workspace serves no first call. */
+    private volatile boolean called;
 
     /**
      * A module to run and the most linear memory it may grow to (-1 when unknown). Its {@link Source} is made at its
@@ -150,7 +149,7 @@ final class WasmTool implements Tool {
         byte[] input = checkedInput(request.input());
         Call call = call(request);
         Duration timeout = call.limits().timeout();
-        calls.incrementAndGet();
+        called = true;
         runtime.realCalls().started();
         try {
             return runtime.calls().run(spec.name(), timeout, call.memoryBytes(), () -> run(engine(timeout), input,
@@ -165,7 +164,7 @@ final class WasmTool implements Tool {
 
     /** Whether a real call of this tool has started since it was deployed. */
     boolean called() {
-        return calls.get() > 0;
+        return called;
     }
 
     /**
