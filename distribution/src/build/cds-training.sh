@@ -10,7 +10,7 @@ set -eu
 image=$1
 copy_to=${2:-}
 archive=$image/lib/boxagnts.jsa
-rm -f "$archive" ${copy_to:+"$copy_to"}
+rm -f "$archive" "$archive.verified" ${copy_to:+"$copy_to"}   # .verified: a stamp of a verified archive (0039)
 say() { printf 'cds-training: %s\n' "$*" >&2; }
 if [ ! -x "$image/runtime/bin/java" ]; then
   say "no shipped runtime in $image; no class-data archive"

@@ -1,10 +1,13 @@
 package io.boxagnts.launcher;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.felix.framework.Felix;
 import org.osgi.framework.BundleException;
@@ -135,6 +138,9 @@ public final class Main {
             out.println("BoxAgnts " + build.version() + " (" + profile.name() + ") is ready at " + (options.access().userManaged()
                     ? url + "  (sign in with the token in " + options.access().tokenFile() + ")" : url + "?token=" + token)
                     + "  (workspace " + options.workspace() + ", data " + options.dataDir() + ")");
+            if (System.getProperty(ArchiveStamp.ARCHIVE_PROPERTY) != null) {
+                Thread.ofPlatform().daemon().name("boxagnts-archive-check").start(() -> checkArchive(home, options));
+            }
             framework.waitForStop(0);
             return 0;
         } catch (UsageException e) {
@@ -150,6 +156,33 @@ public final class Main {
             Thread.currentThread().interrupt();
             stop(framework);
             return 1;
+        }
+    }
+
+    /**
+     * bin/boxagnts found no stamp of the class-data archive, so this start checksummed it (decision 0039): verify it
+     * once more in a JVM of its own, off the start-up path, and stamp it so that the next starts need not.
+     */
+    private static void checkArchive(Path home, LaunchOptions options) {
+        Logger log = LoggerFactory.getLogger(ArchiveStamp.class);
+        ProcessHandle.Info self = ProcessHandle.current().info();
+        try {
+            List<String> thisJvm = new ArrayList<>();
+            thisJvm.add(self.command().orElseThrow(() -> new IOException("no command line of this JVM")));
+            thisJvm.addAll(Arrays.asList(self.arguments().orElse(new String[0])));
+            ArchiveStamp.Outcome outcome = ArchiveStamp.verifyAndRecord(home, options.dataDir(), thisJvm,
+                    ArchiveStamp::child);
+            if (outcome == ArchiveStamp.Outcome.FAILED_CHECKS) {
+                log.warn("The class-data archive {} fails the JVM's checks (damaged, or made for other jars): every "
+                        + "start goes without it and takes ~0.5 s longer. Reinstall BoxAgnts to get a good one.",
+                        System.getProperty(ArchiveStamp.ARCHIVE_PROPERTY));
+            } else {
+                log.debug("class-data archive check: {}", outcome);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("class-data archive not checked: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
