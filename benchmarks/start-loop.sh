@@ -6,13 +6,19 @@
 # The ways, in turn: a fresh data directory (a first start); a reused one; two runtimes at once on one data directory;
 # SIGKILL 0.2-2 s into a first start, then a normal start on that data directory; and a class-data archive
 # (lib/boxagnts.jsa) that is truncated, corrupt (bytes overwritten in its middle) or from another build (a jar
-# of the distribution rebuilt since), each on a copy of the distribution.
-# Usage: benchmarks/start-loop.sh [N=300]    (build first: ./boxagnts --version; SIGTERM prints the figures so far)
-# Prints a Markdown table; the cold start is process spawn -> ready line, median over the starts of each kind.
+# of the distribution rebuilt since), each on a copy of the distribution that was started once before the damage, so
+# that its archive had been verified and stamped (decision 0039): the stamp must not let a damaged archive in.
+# Usage: [DIST=dir] [BEFORE=dir] benchmarks/start-loop.sh [N=300]
+#   DIST    the distribution to start (default distribution/target/boxagnts; build first: ./boxagnts --version)
+#   BEFORE  another distribution (e.g. a copy of an earlier build): each round also starts it on a fresh and on a
+#           reused data directory, alternating with DIST, for a before/after comparison under the same load
+# SIGTERM prints the figures so far. Prints a Markdown table; the cold start is process spawn -> ready line, median
+# over the starts of each kind.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
 total=${1:-300}
-dist=$repo/distribution/target/boxagnts
+dist=${DIST:-$repo/distribution/target/boxagnts}
+before=${BEFORE:-}
 [ -x "$dist/bin/boxagnts" ] || { echo "build first: ./boxagnts --version" >&2; exit 1; }
 [ -f "$dist/lib/boxagnts.jsa" ] || echo "note: $dist has no lib/boxagnts.jsa (class-data archive)" >&2
 
@@ -24,18 +30,7 @@ mkdir -p "$work/ws" "$work/results"
 cd "$work"   # a crash report that ignored -XX:ErrorFile would land here
 token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'); (umask 077; echo "$token" >"$work/token")
 
-# Copies of the distribution with a damaged archive.
-for kind in truncated corrupt foreign; do
-  cp -a "$dist" "$work/dist-$kind"
-done
-if [ -f "$dist/lib/boxagnts.jsa" ]; then
-  size=$(wc -c <"$dist/lib/boxagnts.jsa")
-  head -c $((size / 3)) "$dist/lib/boxagnts.jsa" >"$work/dist-truncated/lib/boxagnts.jsa"
-  head -c 4096 /dev/urandom | dd of="$work/dist-corrupt/lib/boxagnts.jsa" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
-  touch -d '2020-01-01' "$work/dist-foreign/lib/boxagnts-launcher.jar"   # the jar the archive recorded has changed
-fi
-
-starts=0 crashes=0 never_ready=0 refused_second=0 both_ready=0
+starts=0 crashes=0 never_ready=0 refused_second=0 both_ready=0 i=0
 port=31000
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)); else print "-"}'; }
@@ -101,11 +96,36 @@ cat <<TABLE
 | start after a SIGKILLed first start, median | $(median <"$work/results/after-kill") ms |
 | truncated / corrupt / foreign archive, median | $(median <"$work/results/truncated") / $(median <"$work/results/corrupt") / $(median <"$work/results/foreign") ms |
 TABLE
+if [ -n "$before" ]; then
+  echo "| BEFORE ($before): first start, median | $(median <"$work/results/before-first-start") ms ($(wc -l <"$work/results/before-first-start") starts) |"
+  echo "| BEFORE: reused data dir, median | $(median <"$work/results/before-reused") ms ($(wc -l <"$work/results/before-reused") starts) |"
+fi
 echo
 echo "java: $("$dist/bin/boxagnts" --version)  machine: $(nproc) cores, load $(cut -d ' ' -f 1-3 /proc/loadavg)"
 }
 # Stopped early (SIGTERM or Ctrl-C): the figures so far.
 trap 'report; exit 1' TERM INT
+
+# Copies of the distribution with a damaged archive: each started once first (its archive verified and stamped),
+# then damaged in place.
+for kind in truncated corrupt foreign; do
+  cp -a "$dist" "$work/dist-$kind"
+  rm -f "$work/dist-$kind/lib/boxagnts.jsa.verified"
+  [ -f "$dist/lib/boxagnts.jsa" ] || continue
+  sleep 0.1   # the copy's change time a tick in the past: the check after the start may stamp it
+  launch "stamp-$kind" "$work/dist-$kind" "$work/data-stamp-$kind"
+  await_ready "stamp-$kind" stamping || true
+  for _ in $(seq 600); do [ -f "$work/dist-$kind/lib/boxagnts.jsa.verified" ] && break; sleep 0.1; done
+  finish "$pid" "$work/data-stamp-$kind" 0 143
+  [ -f "$work/dist-$kind/lib/boxagnts.jsa.verified" ] || echo "note: the $kind copy's archive was not stamped" >&2
+done
+if [ -f "$dist/lib/boxagnts.jsa" ]; then
+  size=$(wc -c <"$dist/lib/boxagnts.jsa")
+  truncate -s $((size / 3)) "$work/dist-truncated/lib/boxagnts.jsa"
+  head -c 4096 /dev/urandom | dd of="$work/dist-corrupt/lib/boxagnts.jsa" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+  touch -r "$dist/lib/boxagnts.jsa" "$work/dist-corrupt/lib/boxagnts.jsa"   # only its change time says it changed
+  touch -d '2020-01-01' "$work/dist-foreign/lib/boxagnts-launcher.jar"   # the jar the archive recorded has changed
+fi
 
 reused=$work/data-reused
 i=0
@@ -142,5 +162,11 @@ while [ "$starts" -lt "$total" ]; do
   for kind in truncated corrupt foreign; do
     run_normal "$kind" "$kind" "$work/dist-$kind" "$work/data-$kind"
   done
+
+  if [ -n "$before" ]; then
+    run_normal before-fresh before-first-start "$before" "$work/data-before-fresh-$i"
+    rm -rf "$work/data-before-fresh-$i"
+    run_normal before-reused before-reused "$before" "$work/data-before-reused"
+  fi
 done
 report
