@@ -10,9 +10,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
  * The stamp that lets {@code bin/boxagnts} map the class-data archive ({@code lib/boxagnts.jsa}) without
@@ -22,17 +23,18 @@ import java.util.concurrent.TimeUnit;
  * <p>The script opens the archive and reads its identity from the open file ({@code stat -c '%d:%i:%s:%.9Y:%.9Z'}:
  * device, inode, size, modification and change time in nanoseconds). Without a stamp holding that identity it starts
  * the runtime with the checksums, as before, and passes the archive's path and identity in {@link #ARCHIVE_PROPERTY}
- * and {@link #IDENTITY_PROPERTY}. Once the runtime is ready, this class asks a second JVM, with the runtime's own
- * options, to map the archive and check it: {@code -Xshare:on -XX:+VerifySharedSpaces -version}, which fails unless
- * the archive passes every check (checksums, the runtime, the jars). If it passes and the file still has the identity
- * the script read, the identity is the stamp: any change to a file moves its change time, which user tools cannot set
- * back, so a file replaced, rewritten or copied has another identity and is verified again.
+ * and {@link #IDENTITY_PROPERTY}. Just before the ready line, if the file still has that identity, the launcher starts
+ * a second JVM with the runtime's own options and {@code -Xshare:on -XX:+VerifySharedSpaces}, whose main is this
+ * class: that JVM does not start at all unless the archive passes every check (checksums, the runtime, the jars), and
+ * once started it writes the identity as the stamp if the file still has it. Any change to a file moves its change
+ * time, which user tools cannot set back, so a file replaced, rewritten or copied has another identity and is verified
+ * again. The second JVM is a process of its own: a runtime stopped right after its start still gets its stamp.
  *
  * <p>The stamp goes next to the archive ({@value #FILE_NAME} in {@code lib/}), or into {@code <data dir>/cache/}
  * where the distribution is read-only. Whoever can write either place could also replace the archive or the runtime,
  * so a forged stamp gives nobody more than they had.
  */
-final class ArchiveStamp {
+public final class ArchiveStamp {
 
     static final String FILE_NAME = "boxagnts.jsa.verified";
     /** Set by {@code bin/boxagnts} when the archive has no stamp: the archive's path. */
@@ -42,63 +44,73 @@ final class ArchiveStamp {
     /** Longer than a tick of the kernel's file clock (at most 10 ms): a change after now has another change time. */
     private static final Duration CLOCK_TICK = Duration.ofMillis(20);
 
-    /** Runs a JVM command line and says whether it exited with status 0. */
-    interface Jvm {
-        boolean succeeds(List<String> command) throws IOException, InterruptedException;
-    }
-
-    /** The outcome, for the log. */
-    enum Outcome { NOT_ASKED, STAMPED, FAILED_CHECKS, CHANGED, NOWHERE_TO_WRITE }
-
     private ArchiveStamp() {}
 
     /**
-     * After a start without a stamp: verifies the archive in a second JVM and stamps it if it passed. {@code jvm}
-     * runs that JVM; {@code thisJvm} is this process's command line (executable, options, main class, arguments).
+     * The second JVM: it runs only if the archive passed every check. Arguments: the archive, the identity the script
+     * read, the places for the stamp (first that takes it). Always exits 0: 1 is the JVM's for an archive it refused.
      */
-    static Outcome verifyAndRecord(Path home, Path dataDir, List<String> thisJvm, Jvm jvm)
-            throws IOException, InterruptedException {
+    public static void main(String[] args) {
+        try {
+            List<Path> places = Arrays.stream(args).skip(2).map(Path::of).toList();
+            record(Path.of(args[0]), args[1], places);
+        } catch (IOException | RuntimeException e) {
+            // the next start checks again
+        }
+    }
+
+    /**
+     * After a start without a stamp: the command line of the second JVM, which checks the archive and stamps it if it
+     * passes; empty if the script asked for nothing or the archive changed since it read it. {@code thisJvm} is this
+     * process's command line (executable, options, main class, arguments).
+     */
+    static Optional<List<String>> checkCommand(Path home, Path dataDir, List<String> thisJvm) throws IOException {
         String archive = System.getProperty(ARCHIVE_PROPERTY);
         String identity = System.getProperty(IDENTITY_PROPERTY);
         if (archive == null || identity == null) {
-            return Outcome.NOT_ASKED;
+            return Optional.empty();
         }
-        return verifyAndRecord(Path.of(archive), identity, thisJvm, jvm,
-                List.of(home.resolve("lib"), dataDir.resolve("cache")));
+        return checkCommand(Path.of(archive), identity, thisJvm, List.of(home.resolve("lib"),
+                dataDir.resolve("cache")));
     }
 
-    static Outcome verifyAndRecord(Path archive, String identity, List<String> thisJvm, Jvm jvm, List<Path> places)
-            throws IOException, InterruptedException {
-        // Unchanged since the script read it, and not within the last tick: a change from now on moves the change time.
-        if (!identity(archive).equals(identity)
-                || changed(archive).isAfter(Instant.now().minus(CLOCK_TICK))) {
-            return Outcome.CHANGED;
+    static Optional<List<String>> checkCommand(Path archive, String identity, List<String> thisJvm, List<Path> places)
+            throws IOException {
+        // Unchanged since the script read it, and not within the last tick of the file clock: a change from now on,
+        // before or after the second JVM's checks, moves the change time and the identity with it.
+        if (!identity(archive).equals(identity) || changed(archive).isAfter(Instant.now().minus(CLOCK_TICK))) {
+            return Optional.empty();
         }
-        if (!jvm.succeeds(verifyCommand(thisJvm, archive))) {
-            return Outcome.FAILED_CHECKS;
-        }
-        if (!identity(archive).equals(identity)) {
-            return Outcome.CHANGED; // while it was checked: what was checked may not be what is there
-        }
-        return write(identity, places) ? Outcome.STAMPED : Outcome.NOWHERE_TO_WRITE;
+        return Optional.of(command(thisJvm, archive, identity, places));
     }
 
     /**
      * This JVM's command line up to its main class, with the archive named by its path (the script's
-     * {@code /proc/self/fd/9} is not open in a child), then {@code -Xshare:on -XX:+VerifySharedSpaces -version}:
-     * the same runtime, jars and options, so that the archive passes exactly when it would pass for the runtime.
+     * {@code /proc/self/fd/9} is not open in a child), {@code -Xshare:on -XX:+VerifySharedSpaces}, and this class as
+     * the main class: the same runtime, jars and options, so that the archive passes exactly when it would pass for
+     * the runtime.
      */
-    static List<String> verifyCommand(List<String> thisJvm, Path archive) {
+    static List<String> command(List<String> thisJvm, Path archive, String identity, List<Path> places) {
         int main = thisJvm.indexOf(Main.class.getName());
         if (main < 1) {
             throw new IllegalArgumentException("not a command line of " + Main.class.getName() + ": " + thisJvm);
         }
         List<String> command = new ArrayList<>();
         for (String arg : thisJvm.subList(0, main)) {
+            if (arg.startsWith("-XX:StartFlightRecording") || arg.startsWith("-Xlog:") && arg.contains(":file=")) {
+                continue; // a developer's recording or log file is the runtime's; the check would overwrite it
+            }
             command.add(arg.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=" + archive : arg);
         }
-        command.addAll(List.of("-Xshare:on", "-XX:+VerifySharedSpaces", "-version"));
+        command.addAll(List.of("-Xshare:on", "-XX:+VerifySharedSpaces", ArchiveStamp.class.getName(),
+                archive.toString(), identity));
+        places.forEach(place -> command.add(place.toString()));
         return command;
+    }
+
+    /** In the second JVM, whose archive passed: writes the stamp if the file still has the identity. */
+    static boolean record(Path archive, String identity, List<Path> places) throws IOException {
+        return identity(archive).equals(identity) && write(identity, places);
     }
 
     /** The file's identity as {@code stat -L -c '%d:%i:%s:%.9Y:%.9Z'} prints it. */
@@ -138,16 +150,5 @@ final class ArchiveStamp {
             }
         }
         return false;
-    }
-
-    /** The {@link Jvm} of the launcher: a child process, its output dropped, at most a minute. */
-    static boolean child(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException("the check did not end within 60 s");
-        }
-        return process.exitValue() == 0;
     }
 }

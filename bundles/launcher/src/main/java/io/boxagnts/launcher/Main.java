@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.felix.framework.Felix;
 import org.osgi.framework.BundleException;
@@ -133,14 +134,15 @@ public final class Main {
                 stop(framework);
                 return 1;
             }
+            // Before the ready line: a runtime stopped right after it still has its archive checked and stamped.
+            Optional<Process> archiveCheck = startArchiveCheck(home, options);
             String url = "http://" + hostForUrl(options.host()) + ":" + options.port() + "/";
             // The user's own credential is theirs to hand out; the generated one is printed as a link to click.
             out.println("BoxAgnts " + build.version() + " (" + profile.name() + ") is ready at " + (options.access().userManaged()
                     ? url + "  (sign in with the token in " + options.access().tokenFile() + ")" : url + "?token=" + token)
                     + "  (workspace " + options.workspace() + ", data " + options.dataDir() + ")");
-            if (System.getProperty(ArchiveStamp.ARCHIVE_PROPERTY) != null) {
-                Thread.ofPlatform().daemon().name("boxagnts-archive-check").start(() -> checkArchive(home, options));
-            }
+            archiveCheck.ifPresent(check -> Thread.ofPlatform().daemon().name("boxagnts-archive-check")
+                    .start(() -> reportArchiveCheck(check)));
             framework.waitForStop(0);
             return 0;
         } catch (UsageException e) {
@@ -160,27 +162,40 @@ public final class Main {
     }
 
     /**
-     * bin/boxagnts found no stamp of the class-data archive, so this start checksummed it (decision 0039): verify it
-     * once more in a JVM of its own, off the start-up path, and stamp it so that the next starts need not.
+     * bin/boxagnts found no stamp of the class-data archive, so this start checksummed it (decision 0039): a JVM of
+     * its own checks it once more and stamps it, so that the next starts need not. Its output is dropped: a refused
+     * archive makes the JVM say so in lines meant for developers; {@link #reportArchiveCheck} says it in one.
      */
-    private static void checkArchive(Path home, LaunchOptions options) {
-        Logger log = LoggerFactory.getLogger(ArchiveStamp.class);
+    private static Optional<Process> startArchiveCheck(Path home, LaunchOptions options) {
+        if (System.getProperty(ArchiveStamp.ARCHIVE_PROPERTY) == null) {
+            return Optional.empty();
+        }
         ProcessHandle.Info self = ProcessHandle.current().info();
         try {
             List<String> thisJvm = new ArrayList<>();
             thisJvm.add(self.command().orElseThrow(() -> new IOException("no command line of this JVM")));
             thisJvm.addAll(Arrays.asList(self.arguments().orElse(new String[0])));
-            ArchiveStamp.Outcome outcome = ArchiveStamp.verifyAndRecord(home, options.dataDir(), thisJvm,
-                    ArchiveStamp::child);
-            if (outcome == ArchiveStamp.Outcome.FAILED_CHECKS) {
-                log.warn("The class-data archive {} fails the JVM's checks (damaged, or made for other jars): every "
-                        + "start goes without it and takes ~0.5 s longer. Reinstall BoxAgnts to get a good one.",
-                        System.getProperty(ArchiveStamp.ARCHIVE_PROPERTY));
-            } else {
-                log.debug("class-data archive check: {}", outcome);
+            Optional<List<String>> command = ArchiveStamp.checkCommand(home, options.dataDir(), thisJvm);
+            if (command.isEmpty()) {
+                LoggerFactory.getLogger(ArchiveStamp.class).debug("class-data archive changed since the start: not checked");
+                return Optional.empty();
             }
+            return Optional.of(new ProcessBuilder(command.get()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
         } catch (IOException | RuntimeException e) {
-            log.debug("class-data archive not checked: {}", e.toString());
+            LoggerFactory.getLogger(ArchiveStamp.class).debug("class-data archive not checked: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** Exit status 1: the JVM refused the archive (its checksums, the runtime or the jars). */
+    private static void reportArchiveCheck(Process check) {
+        try {
+            if (check.waitFor() == 1) {
+                LoggerFactory.getLogger(ArchiveStamp.class).warn("The class-data archive {} fails the JVM's checks "
+                        + "(damaged, or made for other jars): every start goes without it and takes ~0.5 s longer. "
+                        + "Reinstall BoxAgnts to get a good one.", System.getProperty(ArchiveStamp.ARCHIVE_PROPERTY));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

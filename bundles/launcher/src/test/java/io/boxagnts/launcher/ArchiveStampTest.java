@@ -3,13 +3,14 @@ package io.boxagnts.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,8 +19,9 @@ class ArchiveStampTest {
 
     private static final List<String> RUNTIME = List.of("/opt/boxagnts/runtime/bin/java",
             "--module-path=/opt/boxagnts/lib/jvmci/compiler.jar", "--add-modules=jdk.graal.compiler",
-            "-XX:SharedArchiveFile=/proc/self/fd/9", "-Xshare:auto", "-XX:+VerifySharedSpaces", "-Xmx464m",
-            "-Dboxagnts.home=/opt/boxagnts", "-cp", "/opt/boxagnts/lib/*", "io.boxagnts.launcher.Main",
+            "-XX:StartFlightRecording:filename=start.jfr", "-Xlog:class+load:file=cl.txt",
+            "-XX:SharedArchiveFile=/proc/self/fd/9", "-Xshare:auto", "-XX:+VerifySharedSpaces", "-Xlog:cds*=off",
+            "-Xmx464m", "-Dboxagnts.home=/opt/boxagnts", "-cp", "/opt/boxagnts/lib/*", "io.boxagnts.launcher.Main",
             "--workspace-dir", "/home/me/project", "-version");
 
     @TempDir
@@ -27,7 +29,6 @@ class ArchiveStampTest {
 
     Path archive;
     String identity;
-    final List<List<String>> checks = new ArrayList<>();
 
     @BeforeEach
     void anArchiveWrittenAWhileAgo() throws Exception {
@@ -45,24 +46,30 @@ class ArchiveStampTest {
     }
 
     @Test
-    void theCheckIsTheRuntimesOwnJvmMappingTheArchiveByItsPathOrFailing() {
-        assertEquals(List.of("/opt/boxagnts/runtime/bin/java", "--module-path=/opt/boxagnts/lib/jvmci/compiler.jar",
-                "--add-modules=jdk.graal.compiler", "-XX:SharedArchiveFile=" + archive, "-Xshare:auto",
-                "-XX:+VerifySharedSpaces", "-Xmx464m", "-Dboxagnts.home=/opt/boxagnts", "-cp", "/opt/boxagnts/lib/*",
-                "-Xshare:on", "-XX:+VerifySharedSpaces", "-version"), ArchiveStamp.verifyCommand(RUNTIME, archive));
-        assertThrows(IllegalArgumentException.class, () -> ArchiveStamp.verifyCommand(List.of("java", "-version"),
-                archive));
+    void theCheckIsTheRuntimesOwnJvmWhichStartsOnlyIfTheArchivePasses() throws Exception {
+        Path cache = dir.resolve("data/cache");
+        assertEquals(Optional.of(List.of("/opt/boxagnts/runtime/bin/java",
+                "--module-path=/opt/boxagnts/lib/jvmci/compiler.jar", "--add-modules=jdk.graal.compiler",
+                "-XX:SharedArchiveFile=" + archive, "-Xshare:auto", "-XX:+VerifySharedSpaces", "-Xlog:cds*=off",
+                "-Xmx464m", "-Dboxagnts.home=/opt/boxagnts", "-cp", "/opt/boxagnts/lib/*", "-Xshare:on",
+                "-XX:+VerifySharedSpaces", "io.boxagnts.launcher.ArchiveStamp", archive.toString(), identity,
+                dir.toString(), cache.toString())), ArchiveStamp.checkCommand(archive, identity, RUNTIME,
+                List.of(dir, cache)));
+        assertThrows(IllegalArgumentException.class, () -> ArchiveStamp.checkCommand(archive, identity,
+                List.of("java", "-version"), List.of(dir)));
     }
 
     @Test
-    void anArchiveThatPassesIsStampedInTheFirstPlaceThatTakesIt() throws Exception {
+    void theCheckingJvmStampsTheArchiveInTheFirstPlaceThatTakesIt() throws Exception {
         Path notAFolder = Files.writeString(dir.resolve("lib"), "a file where the folder should be: a read-only place");
         Path cache = dir.resolve("data/cache");
+        List<String> command = ArchiveStamp.checkCommand(archive, identity, RUNTIME, List.of(notAFolder, cache))
+                .orElseThrow();
 
-        assertEquals(ArchiveStamp.Outcome.STAMPED, ArchiveStamp.verifyAndRecord(archive, identity, RUNTIME,
-                passing(), List.of(notAFolder, cache)));
+        // what the checking JVM runs once the archive passed
+        ArchiveStamp.main(command.subList(command.indexOf(ArchiveStamp.class.getName()) + 1, command.size())
+                .toArray(String[]::new));
 
-        assertEquals(List.of(ArchiveStamp.verifyCommand(RUNTIME, archive)), checks);
         assertEquals(identity + "\n", Files.readString(cache.resolve(ArchiveStamp.FILE_NAME)));
         try (var left = Files.list(cache)) {
             assertEquals(List.of(cache.resolve(ArchiveStamp.FILE_NAME)), left.toList(), "no partial file is left");
@@ -70,45 +77,23 @@ class ArchiveStampTest {
     }
 
     @Test
-    void anArchiveThatFailsItsChecksIsNotStamped() throws Exception {
-        assertEquals(ArchiveStamp.Outcome.FAILED_CHECKS, ArchiveStamp.verifyAndRecord(archive, identity, RUNTIME,
-                command -> false, List.of(dir)));
-        assertFalse(Files.exists(dir.resolve(ArchiveStamp.FILE_NAME)));
-    }
-
-    @Test
     void anArchiveChangedSinceTheScriptReadItIsNotEvenChecked() throws Exception {
         Files.write(archive, new byte[] {1, 2, 3, 4}, StandardOpenOption.WRITE); // same size, other bytes
 
-        assertEquals(ArchiveStamp.Outcome.CHANGED, ArchiveStamp.verifyAndRecord(archive, identity, RUNTIME,
-                passing(), List.of(dir)));
-        assertEquals(List.of(), checks);
-        assertFalse(Files.exists(dir.resolve(ArchiveStamp.FILE_NAME)));
+        assertEquals(Optional.empty(), ArchiveStamp.checkCommand(archive, identity, RUNTIME, List.of(dir)));
     }
 
     @Test
     void anArchiveChangedWhileItIsCheckedIsNotStamped() throws Exception {
-        ArchiveStamp.Jvm changing = command -> {
-            Files.write(archive, new byte[] {9}, StandardOpenOption.WRITE);
-            return true;
-        };
+        Files.write(archive, new byte[] {9}, StandardOpenOption.WRITE);
 
-        assertEquals(ArchiveStamp.Outcome.CHANGED, ArchiveStamp.verifyAndRecord(archive, identity, RUNTIME, changing,
-                List.of(dir)));
+        assertFalse(ArchiveStamp.record(archive, identity, List.of(dir)));
         assertFalse(Files.exists(dir.resolve(ArchiveStamp.FILE_NAME)));
+        assertTrue(ArchiveStamp.record(archive, ArchiveStamp.identity(archive), List.of(dir)), "its new identity");
     }
 
     @Test
     void withoutTheScriptsPropertiesNothingIsChecked() throws Exception {
-        assertEquals(ArchiveStamp.Outcome.NOT_ASKED, ArchiveStamp.verifyAndRecord(dir, dir.resolve("data"), RUNTIME,
-                passing()));
-        assertEquals(List.of(), checks);
-    }
-
-    private ArchiveStamp.Jvm passing() {
-        return command -> {
-            checks.add(command);
-            return true;
-        };
+        assertEquals(Optional.empty(), ArchiveStamp.checkCommand(dir, dir.resolve("data"), RUNTIME));
     }
 }

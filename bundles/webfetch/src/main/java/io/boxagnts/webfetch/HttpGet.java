@@ -48,6 +48,7 @@ final class HttpGet {
 
     private HttpGet() {}
 
+    /** {@code tls} is used for an https target only (null for http). */
     static Response get(WebPolicy.Target target, InetAddress address, SSLSocketFactory tls, long deadlineNanos,
             long maxBytes) throws IOException {
         try (Socket plain = new Socket(java.net.Proxy.NO_PROXY)) {

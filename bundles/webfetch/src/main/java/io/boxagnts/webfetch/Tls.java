@@ -22,7 +22,35 @@ import javax.net.ssl.X509TrustManager;
  */
 final class Tls {
 
+    /** The socket factory of https fetches. */
+    interface Factory {
+        SSLSocketFactory get() throws IOException;
+    }
+
     private Tls() {}
+
+    /**
+     * The factory made at the first https fetch, not when the component activates: web fetch is off by default, and
+     * making it loads and parses the JVM's trusted authorities (~100 ms of CPU, on the start-up path when it was made
+     * in the constructor). A failure is the fetch's, and the next fetch tries again.
+     */
+    static Factory lazy(String testCertificates) {
+        return new Factory() {
+            private SSLSocketFactory made;
+
+            @Override
+            public synchronized SSLSocketFactory get() throws IOException {
+                if (made == null) {
+                    try {
+                        made = socketFactory(testCertificates);
+                    } catch (GeneralSecurityException e) {
+                        throw new IOException("no TLS: " + e.getMessage(), e);
+                    }
+                }
+                return made;
+            }
+        };
+    }
 
     /**
      * @param testCertificates comma-separated PEM files whose certificates are trusted as well; null or blank: none

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocketFactory;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -94,27 +92,26 @@ public final class WebFetchService implements WebFetcher {
     private static final Logger LOG = LoggerFactory.getLogger(WebFetchService.class);
 
     private final Resolver resolver;
-    private final SSLSocketFactory tls;
+    private final Tls.Factory tls;
     private final Consumer<WebAccess> audit;
     private final Set<String> loopbackHosts;
     private volatile WebPolicy policy;
 
     @Activate
-    public WebFetchService(BundleContext context, Config config, @Reference AuditLog audit)
-            throws GeneralSecurityException, IOException {
+    public WebFetchService(BundleContext context, Config config, @Reference AuditLog audit) {
         this(config, WebPolicy.hosts(new String[] {context.getProperty(TEST_LOOPBACK_HOSTS)}),
                 InetAddress::getAllByName, tls(context.getProperty(TEST_TRUSTED_CERTIFICATES)), audit::record);
     }
 
-    private static SSLSocketFactory tls(String testCertificates) throws GeneralSecurityException, IOException {
+    private static Tls.Factory tls(String testCertificates) {
         if (testCertificates != null && !testCertificates.isBlank()) {
             LOG.warn("{} is set (a setting for tests): TLS also trusts the certificates in {}",
                     TEST_TRUSTED_CERTIFICATES, testCertificates);
         }
-        return Tls.socketFactory(testCertificates);
+        return Tls.lazy(testCertificates);
     }
 
-    WebFetchService(Config config, Set<String> loopbackHosts, Resolver resolver, SSLSocketFactory tls,
+    WebFetchService(Config config, Set<String> loopbackHosts, Resolver resolver, Tls.Factory tls,
             Consumer<WebAccess> audit) {
         this.resolver = resolver;
         this.tls = tls;
@@ -187,7 +184,8 @@ public final class WebFetchService implements WebFetcher {
             WebPolicy.Target target = current.check(url, hop > 0);
             InetAddress address = checkedAddress(target.host());
             trace.address = address.getHostAddress() + ":" + target.port();
-            HttpGet.Response response = HttpGet.get(target, address, tls, deadline, maxBytes);
+            HttpGet.Response response = HttpGet.get(target, address, target.tls() ? tls.get() : null, deadline,
+                    maxBytes);
             trace.status = response.status();
             trace.bytes += response.body().length;
             String location = response.header("location");

@@ -151,7 +151,7 @@ class WebFetchServiceTest {
             lookups.incrementAndGet();
             InetAddress[] found = dns.get(host);
             return found != null ? found : InetAddress.getAllByName(host);
-        }, (SSLSocketFactory) SSLSocketFactory.getDefault(), audited::add);
+        }, () -> (SSLSocketFactory) SSLSocketFactory.getDefault(), audited::add);
     }
 
     private WebFetchService allowing(String... hosts) {
