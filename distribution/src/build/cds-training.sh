@@ -1,10 +1,13 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Build step (distribution/pom.xml, package phase): one training start of the built image records the classes a
 # start loads into lib/boxagnts.jsa, the class-data-sharing archive that bin/boxagnts maps read-only at every start
 # (docs/decisions/0012). Nothing is written at run time: the JVM's dump of a dynamic archive at exit, with the
 # runtime's threads still running, is what crashed (SIGSEGV in LambdaProxyClassDictionary::find_lambda_proxy_class).
 # The training start may crash the same way; it is then repeated, and after three failures the distribution ships
 # without an archive (it starts ~0.5 s slower, nothing else changes).
+# An archive is shipped only once a start with it has run a tool: one dumped while the Graal compiler was still
+# initialising (the training stops at a moment the warm-up chooses) left every later start unable to initialise
+# the compiler, and every tool call then failed (MODULE_TRAP; decision 0040). Such an archive is trained again.
 #   cds-training.sh IMAGE_DIR [COPY_TO]      COPY_TO: where else to put the archive (the staging folder of the archives)
 set -eu
 image=$1
@@ -21,6 +24,45 @@ work=$(mktemp -d)
 pid=
 trap '[ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/workspace"
+echo "BoxAgnts class-data check" >"$work/workspace/check.txt"
+
+# Waits up to 2 minutes until the start logging to $1 printed $2, or ended; false if it ended or the time ran out.
+await_line() {
+  local waited=0
+  until grep -q "$2" "$1" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 1200 ] || return 1
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+}
+
+# A start with the archive as users start it: once its engine is ready, read_file must read check.txt through the
+# API (the first call compiles, as the warm-up does). Sets $failure to the reason when it cannot.
+runs_a_tool() {
+  local port body token response= status=0
+  port=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 9000))
+  "$image/bin/boxagnts" --workspace-dir "$work/workspace" --data-dir "$work/check-$1" --port "$port" \
+    >"$work/check.log" 2>&1 &
+  pid=$!
+  failure="it did not become ready: $(tail -n 3 "$work/check.log" | tr '\n' ' ')"
+  if await_line "$work/check.log" "WASM engine" && await_line "$work/check.log" "tool read_file"; then
+    token=$(cat "$work/check-$1/access-token")
+    body='{"path":"check.txt"}'
+    response=$(exec 3<>"/dev/tcp/127.0.0.1/$port" &&
+      printf 'POST /api/tools/read_file/invoke HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s' \
+        "$port" "$token" "${#body}" "$body" >&3 && timeout 60 cat <&3) || status=$?
+    failure="read_file answered (status $status): $(printf %s "$response" | tail -n 1 | cut -c1-300)"
+  fi
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=
+  case $response in
+    "HTTP/1.1 200"*"BoxAgnts class-data check"*) grep -q "warm-up stopped" "$work/check.log" && {
+        failure=$(grep "warm-up stopped" "$work/check.log" | head -n 1); return 1; }
+      return 0 ;;
+  esac
+  return 1
+}
 for attempt in 1 2 3; do
   port=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 9000))
   # No Truffle compilation in the training start (-Dpolyglot.engine.Compilation=false): the tools' background
@@ -32,21 +74,21 @@ for attempt in 1 2 3; do
     >"$work/log" 2>&1 &
   pid=$!
   # Until the runtime is ready and the WASM engine built (what every start loads), or it ended; at most 2 minutes.
-  waited=0
-  until grep -q "WASM engine" "$work/log" 2>/dev/null || ! kill -0 "$pid" 2>/dev/null || [ "$waited" -ge 1200 ]; do
-    sleep 0.1
-    waited=$((waited + 1))
-  done
+  await_line "$work/log" "WASM engine" || true
   kill -TERM "$pid" 2>/dev/null || true
   status=0
   wait "$pid" || status=$?
   pid=
   if [ -s "$archive" ] && { [ "$status" = 0 ] || [ "$status" = 143 ]; }; then
-    [ -z "$copy_to" ] || cp -p "$archive" "$copy_to"
-    say "lib/boxagnts.jsa written ($(($(wc -c <"$archive") / 1048576)) MiB, attempt $attempt)"
-    exit 0
+    if runs_a_tool "$attempt"; then
+      [ -z "$copy_to" ] || cp -p "$archive" "$copy_to"
+      say "lib/boxagnts.jsa written ($(($(wc -c <"$archive") / 1048576)) MiB, attempt $attempt)"
+      exit 0
+    fi
+    say "attempt $attempt: a start with the archive could not run a tool: $failure"
+  else
+    say "attempt $attempt failed (exit status $status): $(tail -n 3 "$work/log" | tr '\n' ' ')"
   fi
-  say "attempt $attempt failed (exit status $status): $(tail -n 3 "$work/log" | tr '\n' ' ')"
   rm -f "$archive"
 done
 say "no class-data archive: BoxAgnts will start about 0.5 s slower"
