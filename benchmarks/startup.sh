@@ -5,7 +5,7 @@
 #     system JDK (compiler on the upgrade module path, CDS off; REFERENCE_JDK=path to choose it)
 #   - idle RSS: resident memory of the runtime 5 s after the engine is ready
 #   - hot deploy: fixture bundle moved into plugins/ -> /api/health lists it ACTIVE, and removal -> gone, M cycles
-# Usage: benchmarks/startup.sh [runs=10] [deploy-cycles=10]      (build first: ./boxagnts --version)
+# Usage: [PORT=30199] benchmarks/startup.sh [runs=10] [deploy-cycles=10]      (build first: ./boxagnts --version)
 # Prints a Markdown table. Polling uses curl every 5 ms, which itself costs CPU on a 2-core machine: figures are
 # upper bounds.
 set -euo pipefail
@@ -20,7 +20,7 @@ fixture=$(ls "$repo"/integration-tests/fixtures/hello-plugin/target/io.boxagnts.
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 mkdir -p "$work/ws" "$work/plugins"
-port=30199
+port=${PORT:-30199}   # PORT=31199: a helper's own range
 health=http://127.0.0.1:$port/api/health
 # The API needs the access token: the runs use one the script makes (the way a user brings their own).
 token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'); (umask 077; echo "$token" >"$work/token")
