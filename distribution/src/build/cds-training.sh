@@ -5,9 +5,9 @@
 # runtime's threads still running, is what crashed (SIGSEGV in LambdaProxyClassDictionary::find_lambda_proxy_class).
 # The training start may crash the same way; it is then repeated, and after three failures the distribution ships
 # without an archive (it starts ~0.5 s slower, nothing else changes).
-# An archive is shipped only once a start with it has run a tool: one dumped while the Graal compiler was still
-# initialising (the training stops at a moment the warm-up chooses) left every later start unable to initialise
-# the compiler, and every tool call then failed (MODULE_TRAP; decision 0040). Such an archive is trained again.
+# An archive is shipped only once a start with it, from a copy of the image in another folder, has run a tool: an
+# archive dumped before the Graal compiler had initialised left a moved distribution unable to initialise the
+# compiler, and every tool call then failed (MODULE_TRAP; decision 0040). Such an archive is trained again.
 #   cds-training.sh IMAGE_DIR [COPY_TO]      COPY_TO: where else to put the archive (the staging folder of the archives)
 set -eu
 image=$1
@@ -37,14 +37,14 @@ await_line() {
 }
 
 # read_file of check.txt through the API of the runtime started with data directory $1 on port $2: the response.
-read_check_file() {
-  local token body
+# A subshell, so that the connection's descriptor is not left open for the processes started later.
+read_check_file() (
   token=$(cat "$1/access-token")
   body='{"path":"check.txt"}'
   exec 3<>"/dev/tcp/127.0.0.1/$2" &&
     printf 'POST /api/tools/read_file/invoke HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %s\r\nConnection: close\r\n\r\n%s' \
       "$2" "$token" "${#body}" "$body" >&3 && timeout 60 cat <&3
-}
+)
 
 # A start with the archive as users start it, from a copy of the image in another folder (as a distribution is
 # unpacked: an archive that worked where it was trained failed every tool call once moved, decision 0040): once its
