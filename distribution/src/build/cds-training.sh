@@ -74,9 +74,8 @@ runs_a_tool() {
 }
 for attempt in 1 2 3; do
   port=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 9000))
-  # Not -Dpolyglot.engine.Compilation=false, though it gave an archive of the same ~30 MiB every build: one of the two
-  # archives trained so and tried with tools left the Graal compiler unable to initialise (decision 0040), as the
-  # timing-dependent training does; the option does not prevent that, and the check below is what keeps it out.
+  # Not -Dpolyglot.engine.Compilation=false: it gave an archive without the compiler's classes, the kind that left
+  # a moved distribution unable to initialise the Graal compiler (decision 0040).
   BOXAGNTS_JAVA_OPTS="-XX:ArchiveClassesAtExit=$archive -Xlog:cds*=off -Xlog:aot*=off" \
     "$image/bin/boxagnts" --workspace-dir "$work/workspace" --data-dir "$work/data-$attempt" --port "$port" \
     >"$work/log" 2>&1 &
