@@ -4,9 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -109,6 +112,19 @@ final class BoxagntsProcess implements AutoCloseable {
     /** The runtime's JVM (bin/boxagnts execs java). */
     long pid() {
         return process.pid();
+    }
+
+    /** The JVM's command line (bin/boxagnts execs java), as /proc has it. */
+    List<String> jvmArguments() throws IOException {
+        String cmdline = Files.readString(Path.of("/proc/" + pid() + "/cmdline"), StandardCharsets.UTF_8);
+        return Arrays.asList(cmdline.split("\0"));
+    }
+
+    /** A port nothing listens on right now, for a runtime's --port. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     @Override

@@ -5,7 +5,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -38,14 +36,14 @@ public class ClassDataArchiveIT {
         Files.createDirectories(root.resolve("workspace"));
 
         try (BoxagntsProcess first = start(dist, root)) {
-            assertTrue("no stamp yet: the checksums run", commandLine(first).contains(VERIFY));
+            assertTrue("no stamp yet: the checksums run", first.jvmArguments().contains(VERIFY));
             Await.until("the archive is verified and stamped after the start", () -> Files.exists(stamp));
         }
         String identity = stat(archive);
         assertEquals(identity + "\n", Files.readString(stamp));
 
         try (BoxagntsProcess second = start(dist, root)) {
-            List<String> command = commandLine(second);
+            List<String> command = second.jvmArguments();
             assertFalse("stamped: no checksums " + command, command.contains(VERIFY));
             assertTrue("the JVM maps the file the script checked", command.contains("-XX:SharedArchiveFile=/proc/self/fd/9"));
         }
@@ -61,7 +59,7 @@ public class ClassDataArchiveIT {
         assertFalse(stat(archive).equals(identity));
 
         try (BoxagntsProcess third = start(dist, root)) {
-            assertTrue("the stamp no longer matches: the checksums run", commandLine(third).contains(VERIFY));
+            assertTrue("the stamp no longer matches: the checksums run", third.jvmArguments().contains(VERIFY));
             Await.until("the damaged archive is reported", () -> third.stderr().stream().anyMatch(line -> line.contains(
                     "The class-data archive " + archive + " fails the JVM's checks")));
             assertEquals(200, Http.get(third.url().replaceFirst("\\?token=.*", "api/health")).status());
@@ -74,21 +72,12 @@ public class ClassDataArchiveIT {
     }
 
     private static BoxagntsProcess start(Path dist, Path root) throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = BoxagntsProcess.freePort();
         BoxagntsProcess process = BoxagntsProcess.startIn(dist, System.getenv(), "--workspace-dir",
                 root.resolve("workspace").toString(), "--data-dir", root.resolve("data").toString(), "--port",
                 Integer.toString(port));
         process.awaitReady();
         return process;
-    }
-
-    /** The JVM's arguments (bin/boxagnts execs java). */
-    private static List<String> commandLine(BoxagntsProcess process) throws IOException {
-        String cmdline = Files.readString(Path.of("/proc/" + process.pid() + "/cmdline"), StandardCharsets.UTF_8);
-        return Arrays.asList(cmdline.split("\0"));
     }
 
     private static String stat(Path file) throws Exception {

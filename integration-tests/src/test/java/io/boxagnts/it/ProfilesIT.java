@@ -8,8 +8,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -86,7 +84,8 @@ public class ProfilesIT {
         assertTrue(version(dist), version(dist).contains(", enterprise distribution ("));
         try (BoxagntsProcess refused = BoxagntsProcess.startIn(dist, environment(), "--workspace-dir",
                 Files.createDirectories(root.resolve("enterprise-ws")).toString(), "--data-dir",
-                root.resolve("enterprise-refused-data").toString(), "--port", Integer.toString(freePort()))) {
+                root.resolve("enterprise-refused-data").toString(), "--port",
+                Integer.toString(BoxagntsProcess.freePort()))) {
             assertEquals(2, refused.exitCode());
             assertTrue(refused.stderr().toString(), String.join("\n", refused.stderr()).contains(
                     "the enterprise distribution needs an administrator's credential: start it with --admin-token-file"));
@@ -440,7 +439,7 @@ public class ProfilesIT {
     }
 
     private static Started start(Path dist, String... options) throws Exception {
-        int port = freePort();
+        int port = BoxagntsProcess.freePort();
         String name = dist.getParent().getFileName().toString(); // one per unpacked copy
         List<String> args = new ArrayList<>(List.of("--workspace-dir",
                 Files.createDirectories(root.resolve(name + "-ws")).toString(), "--data-dir",
@@ -473,7 +472,7 @@ public class ProfilesIT {
 
     /** The version the build stamped into the archives' names. */
     private static String version() {
-        return System.getProperty("boxagnts.version");
+        return DistributionArchives.version();
     }
 
     /** Unpacks the profile's archive with the system's own tar or unzip, as a user would. */
@@ -483,31 +482,13 @@ public class ProfilesIT {
 
     /** @param copy names a second copy of the same profile, for a test that changes its folders */
     private static Path unpack(String profile, String format, String copy) throws Exception {
-        Path archive = BoxagntsProcess.DIST.getParent().resolve("boxagnts-" + profile + "-" + version() + "." + format);
-        assertTrue(archive + " was built", Files.isRegularFile(archive));
-        Path into = Files.createDirectories(root.resolve("unpacked-" + profile + copy));
-        List<String> command = format.equals("zip")
-                ? List.of("unzip", "-q", archive.toString(), "-d", into.toString())
-                : List.of("tar", "-xzf", archive.toString(), "-C", into.toString());
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        assertEquals(String.join(" ", command), 0, process.waitFor());
-        try (DirectoryStream<Path> content = Files.newDirectoryStream(into)) {
-            List<Path> folders = new ArrayList<>();
-            content.forEach(folders::add);
-            assertEquals(folders.toString(), 1, folders.size());
-            return folders.get(0);
-        }
+        return DistributionArchives.unpack(DistributionArchives.of(profile, format),
+                root.resolve("unpacked-" + profile + copy));
     }
 
     private static List<String> list(Path dir) throws IOException {
         try (java.util.stream.Stream<Path> files = Files.list(dir)) {
             return files.map(f -> f.getFileName().toString()).sorted().toList();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }
