@@ -15,6 +15,9 @@
 # calls hold linear memory at the same time (the sandbox runs at most 4 at once, within its memory budget).
 # NMT=1 also prints the JVM's own account of its memory (Native Memory Tracking: heap, code cache, metaspace, compiler,
 # threads, ...) at the end of the workload and 30 s after it, to tell heap the collector keeps from memory outside it.
+# DIAG=DIR writes, 30 s after the workload (before the full GC), what the heap and the code cache hold into DIR:
+# class-histogram.txt (jcmd GC.class_histogram: live objects, itself a full GC), codecache.txt (Compiler.codecache),
+# codeheap-analytics.txt (Compiler.CodeHeap_Analytics) and, with NMT=1, nmt.txt (VM.native_memory summary).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
 calls=${1:-1000}
@@ -111,6 +114,14 @@ nmt_end=$(nmt)
 sleep 30
 after30=$(rss)
 nmt_after=$(nmt)
+if [ -n "${DIAG:-}" ]; then
+  mkdir -p "$DIAG"
+  "$jdk/bin/jcmd" "$pid" Compiler.codecache >"$DIAG/codecache.txt"
+  "$jdk/bin/jcmd" "$pid" Compiler.CodeHeap_Analytics >"$DIAG/codeheap-analytics.txt"
+  [ -z "$nmt_opts" ] || "$jdk/bin/jcmd" "$pid" VM.native_memory summary scale=KB >"$DIAG/nmt.txt"
+  "$jdk/bin/jcmd" "$pid" GC.class_histogram >"$DIAG/class-histogram.txt"
+  [ "${DIAG_HEAP:-0}" = 0 ] || "$jdk/bin/jcmd" "$pid" GC.heap_dump "$DIAG/heap.hprof" >/dev/null
+fi
 # What is left when the collector has given back all it can: a full GC, then one C-heap trim interval (5 s) and a bit
 "$jdk/bin/jcmd" "$pid" GC.run >/dev/null
 sleep 6
