@@ -3,6 +3,9 @@
 #   crashes        exit status 134/139 (SIGABRT after a JVM crash report, SIGSEGV) or any hs_err*.log written
 #                  (in the data directory's logs/, the current directory or the workspace)
 #   never ready    no ready line within 60 s
+#   tools failed   ready, but a read_file call through the API did not return the workspace file's content within
+#                  60 s (a class-data archive without the compiler's classes once let every start say ready and fail
+#                  every tool call: decision 0040)
 # The ways, in turn: a fresh data directory (a first start); a reused one; two runtimes at once on one data directory;
 # SIGKILL 0.2-2 s into a first start, then a normal start on that data directory; and a class-data archive
 # (lib/boxagnts.jsa) that is truncated, corrupt (bytes overwritten in its middle) or from another build (a jar
@@ -27,10 +30,11 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 mkdir -p "$work/ws" "$work/results"
+check="start-loop check $$"; echo "$check" >"$work/ws/check.txt"
 cd "$work"   # a crash report that ignored -XX:ErrorFile would land here
 token=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n'); (umask 077; echo "$token" >"$work/token")
 
-starts=0 crashes=0 never_ready=0 refused_second=0 both_ready=0 i=0
+starts=0 crashes=0 never_ready=0 tools_failed=0 refused_second=0 both_ready=0 i=0
 port=31000
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)); else print "-"}'; }
@@ -74,9 +78,21 @@ count_reports() {
   find "$work" -name 'hs_err*.log' 2>/dev/null | wc -l
 }
 
+# reads_a_file NAME KIND: after the ready line (and its time), one read_file call must answer the file's content
+reads_a_file() {
+  local answer
+  answer=$(curl -s --max-time 60 -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"path":"check.txt"}' "http://127.0.0.1:$port/api/tools/read_file/invoke" 2>&1) || true
+  case "$answer" in
+    *"$check"*) ;;
+    *) tools_failed=$((tools_failed + 1)); echo "tools failed: $2: ${answer:0:300}" >&2 ;;
+  esac
+}
+
 run_normal() { # NAME KIND DIST DATA
   launch "$1" "$3" "$4"
-  if ! await_ready "$1" "$2"; then never_ready=$((never_ready + 1)); echo "never ready: $2" >&2; tail -3 "$work/$1.log" >&2; fi
+  if await_ready "$1" "$2"; then reads_a_file "$1" "$2"
+  else never_ready=$((never_ready + 1)); echo "never ready: $2" >&2; tail -3 "$work/$1.log" >&2; fi
   finish "$pid" "$4" 0 143
 }
 
@@ -90,6 +106,7 @@ cat <<TABLE
 | starts (JVM launches) | $starts |
 | crashes (exit status, hs_err files) | $crashes crashes, $reports crash reports |
 | starts that never became ready | $never_ready |
+| ready starts whose read_file call failed | $tools_failed |
 | two at once on one data directory ($i pairs) | both ready: $both_ready, second refused with a message: $refused_second |
 | cold start, first start (fresh data dir), median | $(median <"$work/results/first-start") ms ($(wc -l <"$work/results/first-start") starts) |
 | cold start, reused data dir, median | $(median <"$work/results/reused") ms ($(wc -l <"$work/results/reused") starts) |
