@@ -62,12 +62,21 @@ final class AuditJournal implements Closeable {
         }
         String line = AuditChain.seal(record, prev);
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        FileChannel channel = channelFor(bytes.length, seq + 1);
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        // A thread interrupted before it reports (a tool call stopped at its limit, a turn cancelled) would have the
+        // channel closed under it (ClosedByInterruptException): the record lost, and every later one with it.
+        boolean interrupted = Thread.interrupted();
+        try {
+            FileChannel channel = channelFor(bytes.length, seq + 1);
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(false);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
-        channel.force(false);
         seq++;
         prev = AuditChain.claimedHash(line).orElseThrow();
         return seq;

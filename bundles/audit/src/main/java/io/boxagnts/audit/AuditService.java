@@ -22,6 +22,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -65,7 +68,12 @@ public final class AuditService implements AuditLog, ToolCallListener {
     /** How often a running log looks for files its retention lets go (on the first record written after that). */
     static final Duration RETENTION_CHECK = Duration.ofHours(1);
 
-    private final AuditJournal journal;
+    /**
+     * The journal, once it has found where the chain stands ({@link AuditJournal}'s recovery, with Gson's set-up about
+     * 20-30 ms of a cold start) and the retention has been applied: done on a thread of its own, off the start path.
+     * Every record and every read waits for it (decision 0041), so none is written before the chain's end is known.
+     */
+    private final CompletableFuture<AuditJournal> journal;
     private final Path dir;
     private final Clock clock;
     private final int previewChars;
@@ -74,39 +82,79 @@ public final class AuditService implements AuditLog, ToolCallListener {
     private volatile long nextRetentionCheck;
 
     @Activate
-    public AuditService(BundleContext context, Config config) throws IOException {
+    public AuditService(BundleContext context, Config config) {
         this(dataDir(context).resolve("audit"), config, Clock.systemUTC());
     }
 
-    AuditService(Path dir, Config config, Clock clock) throws IOException {
-        this.journal = new AuditJournal(dir, Math.max(1, config.maxFileMb()) << 20, clock);
+    AuditService(Path dir, Config config, Clock clock) {
+        this(dir, config, clock, task -> Thread.ofPlatform().name("boxagnts-audit-open").daemon().start(task));
+    }
+
+    /** @param opener runs the opening of the journal (recovery, then retention); tests hold it back */
+    AuditService(Path dir, Config config, Clock clock, Executor opener) {
         this.dir = dir;
         this.clock = clock;
         this.previewChars = Math.max(0, config.previewChars());
         this.retentionDays = config.retentionDays();
-        applyRetention();
+        long maxFileBytes = Math.max(1, config.maxFileMb()) << 20;
+        this.journal = CompletableFuture.supplyAsync(() -> open(maxFileBytes), opener);
+    }
+
+    private AuditJournal open(long maxFileBytes) {
+        AuditJournal opened;
+        try {
+            opened = new AuditJournal(dir, maxFileBytes, clock);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the audit log {} cannot be continued: {}; no record can be written until that is fixed and "
+                    + "the runtime restarted (each one refused is logged here)", dir, e.toString());
+            throw new CompletionException(e);
+        }
+        try {
+            applyRetention(opened);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("the audit log's retention could not be applied: {}", e.toString());
+        }
+        return opened;
     }
 
     /**
      * Deletes the files last written longer ago than the retention, and records that it did. Runs when the
-     * configuration is applied (at start, and at once when an administrator changes it) and then at most once per
-     * {@link #RETENTION_CHECK}, on the next record.
+     * configuration is applied (when the log is opened after start, and at once when an administrator changes it)
+     * and then at most once per {@link #RETENTION_CHECK}, on the next record.
      */
-    private void applyRetention() throws IOException {
+    private void applyRetention(AuditJournal opened) throws IOException {
         if (retentionDays <= 0) {
             return;
         }
         nextRetentionCheck = clock.millis() + RETENTION_CHECK.toMillis();
-        List<String> deleted = journal.deleteOlderThan(clock.instant().minus(Duration.ofDays(retentionDays)));
+        List<String> deleted = opened.deleteOlderThan(clock.instant().minus(Duration.ofDays(retentionDays)));
         if (!deleted.isEmpty()) {
-            record(new AdminAction("retention", "delete audit files", dir.toString(),
-                    Map.of("files", String.join(", ", deleted), "retentionDays", Integer.toString(retentionDays))));
+            write(opened, admin(new AdminAction("retention", "delete audit files", dir.toString(),
+                    Map.of("files", String.join(", ", deleted), "retentionDays", Integer.toString(retentionDays)))));
         }
     }
 
+    /**
+     * The opened journal, waiting for its opening if it is still running: uninterruptibly, since a record given up
+     * on an interrupt (a tool call stopped at its limit reports afterwards, on the interrupted thread) would be lost.
+     */
+    private AuditJournal journal() throws IOException {
+        try {
+            return journal.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new IOException("the audit log " + dir + " could not be opened: " + cause, cause);
+        }
+    }
+
+    /** Waits for the opening (a deactivated log leaves no thread behind that still writes), then closes. */
     @Deactivate
-    void deactivate() throws IOException {
-        journal.close();
+    void deactivate() {
+        try {
+            journal().close();
+        } catch (IOException e) {
+            LOG.debug("closing the audit log: {}", e.toString());
+        }
     }
 
     @Override
@@ -135,6 +183,10 @@ public final class AuditService implements AuditLog, ToolCallListener {
 
     @Override
     public void record(AdminAction action) {
+        append(admin(action));
+    }
+
+    private static JsonObject admin(AdminAction action) {
         JsonObject fields = new JsonObject();
         fields.addProperty("type", "admin");
         fields.addProperty("actor", action.actor());
@@ -143,7 +195,7 @@ public final class AuditService implements AuditLog, ToolCallListener {
         JsonObject details = new JsonObject();
         new TreeMap<>(action.details()).forEach((key, value) -> details.addProperty(key, preview(value, MAX_MESSAGE_CHARS)));
         fields.add("details", details);
-        append(fields);
+        return fields;
     }
 
     @Override
@@ -174,7 +226,7 @@ public final class AuditService implements AuditLog, ToolCallListener {
     public List<String> find(AuditQuery query) {
         Deque<String> newest = new ArrayDeque<>(query.limit());
         try {
-            for (Path file : journal.files()) {
+            for (Path file : journal().files()) {
                 try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     for (String line; (line = in.readLine()) != null; ) {
                         if (matches(line, query)) {
@@ -224,11 +276,26 @@ public final class AuditService implements AuditLog, ToolCallListener {
     }
 
     private void append(JsonObject fields) {
+        AuditJournal opened;
         try {
-            journal.append(fields);
-            if (retentionDays > 0 && clock.millis() >= nextRetentionCheck) {
-                applyRetention();
+            opened = journal();
+        } catch (IOException e) {
+            LOG.error("could not append to the audit log: {}; the record was: {}", e.getMessage(), fields);
+            return;
+        }
+        write(opened, fields);
+        if (retentionDays > 0 && clock.millis() >= nextRetentionCheck) {
+            try {
+                applyRetention(opened);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("the audit log's retention could not be applied: {}", e.toString());
             }
+        }
+    }
+
+    private static void write(AuditJournal opened, JsonObject fields) {
+        try {
+            opened.append(fields);
         } catch (IOException | RuntimeException e) {
             LOG.error("could not append to the audit log: {}; the record was: {}", e.toString(), fields);
         }

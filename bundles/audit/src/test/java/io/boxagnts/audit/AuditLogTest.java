@@ -25,6 +25,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -216,7 +217,8 @@ class AuditLogTest {
                 return now[0];
             }
         };
-        AuditService audit = new AuditService(dir, config(1, 30), moving);
+        // opened on this thread: the retention at opening has run before the files are made old below
+        AuditService audit = new AuditService(dir, config(1, 30), moving, Runnable::run);
         assertEquals(before, AuditFiles.list(dir), "nothing is old yet");
         for (Path file : before.subList(0, before.size() - 1)) {
             Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(now[0].minus(Duration.ofDays(40))));
@@ -231,6 +233,63 @@ class AuditLogTest {
         assertTrue(Files.readString(after.get(0)).contains("delete audit files"));
         AuditVerifier.Result result = AuditVerifier.verify(dir);
         assertTrue(result.intact(), () -> result.broken().toString());
+    }
+
+    /**
+     * The log is opened off the start path (decision 0041): a record that comes while the journal still looks for
+     * the end of the chain waits for it, even when its thread is interrupted meanwhile, and then continues the chain.
+     */
+    @Test
+    void recordsAndReadsWaitForTheRecoveryAndContinueTheChain() throws Exception {
+        Path file = fiveRecords();
+        String text = Files.readString(file);
+        Files.writeString(file, text.substring(0, text.length() - 30)); // torn: the new record goes to a new file
+        List<Runnable> opening = new CopyOnWriteArrayList<>();
+        AuditService audit = new AuditService(dir, config(10, 0), clock, opening::add);
+        Thread writer = Thread.ofPlatform().start(() -> audit.record(new AdminAction("admin", "enable", "grep",
+                Map.of())));
+        List<String> read = new CopyOnWriteArrayList<>();
+        Thread reader = Thread.ofPlatform().start(() -> read.addAll(audit.find(new AuditQuery(null, null, null,
+                10))));
+        awaitWaiting(writer);
+        awaitWaiting(reader);
+        writer.interrupt(); // a tool call stopped at its limit reports on its interrupted thread: not lost
+        assertEquals(1, AuditFiles.list(dir).size(), "nothing is written before the recovery");
+        assertEquals(1, opening.size());
+        opening.get(0).run();
+        writer.join();
+        reader.join();
+        audit.deactivate();
+
+        List<Path> files = AuditFiles.list(dir);
+        assertEquals(2, files.size(), "behind a torn record nothing is appended, as before");
+        assertEquals(text.substring(0, text.length() - 30), Files.readString(file));
+        String added = Files.readString(files.get(1));
+        JsonObject record = JsonParser.parseString(added.strip()).getAsJsonObject();
+        assertEquals(5, record.get("seq").getAsLong(), "the chain goes on from the last complete record (4)");
+        assertEquals("enable", record.get("action").getAsString());
+        assertEquals(4, read.size(), "the read saw the complete records the recovery found");
+        AuditVerifier.Result result = AuditVerifier.verify(files.get(1));
+        assertTrue(result.intact(), () -> result.broken().toString());
+    }
+
+    /** A log that cannot be opened refuses every record (each one logged with the reason) and keeps nothing half. */
+    @Test
+    void aLogThatCannotBeOpenedRefusesRecordsWithoutThrowing() throws IOException {
+        Path notADirectory = dir.resolve("audit");
+        Files.writeString(notADirectory, "a file where the folder should be");
+        AuditService audit = new AuditService(notADirectory, config(10, 0), clock);
+        audit.record(new AdminAction("admin", "enable", "grep", Map.of()));
+        assertEquals(List.of(), audit.find(new AuditQuery(null, null, null, 10)));
+        audit.deactivate();
+        assertEquals("a file where the folder should be", Files.readString(notADirectory));
+    }
+
+    private static void awaitWaiting(Thread thread) {
+        while (thread.getState() != Thread.State.WAITING) {
+            assertTrue(thread.isAlive(), "it waits for the journal's recovery");
+            Thread.onSpinWait();
+        }
     }
 
     @Test

@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,7 +42,9 @@ import org.slf4j.Logger;
 /**
  * The sandbox: builds the shared engine once the framework has started (building it costs about half a second of
  * CPU; doing it after start-up keeps it off the path to the HTTP server answering, and {@link #engine()} says
- * {@code STARTING} meanwhile), and runs the extender that turns tool bundles into {@code Tool} services.
+ * {@code STARTING} meanwhile), opens the workspace then too (linking its system calls costs 60-100 ms of a cold start;
+ * tool calls and the warm-up wait for it, decision 0041), and runs the extender that turns tool bundles into
+ * {@code Tool} services.
  */
 @Component(service = {Sandbox.class, ToolRefusals.class}, immediate = true, configurationPid = "io.boxagnts.sandbox")
 @Designate(ocd = GraalWasmSandbox.Config.class)
@@ -99,7 +103,10 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
     private final ToolThreads threads;
     private final ToolExtender extender;
     private final WarmUp warmUp;
-    private final WorkspaceRoot workspace;
+    private final Path workspacePath;
+    private final boolean readsLinkedFiles;
+    /** The workspace beneath its own handle, opened on a thread of its own once the framework has started. */
+    private final CompletableFuture<WorkspaceRoot> workspace = new CompletableFuture<>();
     private final ToolLimits caps;
 
     /** The web policy's fetcher, for tools that declare the web fetch import; calls without one are told so. */
@@ -116,10 +123,9 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
     public GraalWasmSandbox(BundleContext context, Config config, @Reference LoggerFactory osgiLog) throws IOException {
         this.context = context;
         this.holder = new EngineHolder(new EngineLog(osgiLog.getLogger(ENGINE_LOGGER)));
-        // Without race-free resolution beneath the workspace the sandbox does not start (decision 0011).
-        this.workspace = WorkspaceRoot.open(Path.of(context.getProperty(RuntimeProperties.WORKSPACE) == null ? "."
-                : context.getProperty(RuntimeProperties.WORKSPACE)), config.readMultiplyLinkedFiles());
-        LOG.info("workspace {} confined with {}", workspace.path(), workspace.mechanism());
+        this.workspacePath = Path.of(context.getProperty(RuntimeProperties.WORKSPACE) == null ? "."
+                : context.getProperty(RuntimeProperties.WORKSPACE));
+        this.readsLinkedFiles = config.readMultiplyLinkedFiles();
         this.watchdog = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("boxagnts-sandbox-watchdog").daemon().factory());
         MemoryBudget budget = MemoryBudget.configured(config.memoryBudgetMb(), config.heapReserveMb(),
@@ -175,7 +181,25 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
     private void startEngine() {
         if (startRequested.compareAndSet(false, true)) {
             context.removeFrameworkListener(this);
+            Thread.ofPlatform().name("boxagnts-workspace-open").daemon().start(this::openWorkspace);
             Thread.ofPlatform().name("boxagnts-wasm-engine").daemon().start(holder::build);
+        }
+    }
+
+    /**
+     * Opens the workspace for the tools. Without race-free resolution beneath it no tool runs (decision 0011): every
+     * call then fails with this reason, and {@link #engine()} reports it.
+     */
+    private void openWorkspace() {
+        try {
+            WorkspaceRoot root = WorkspaceRoot.open(workspacePath, readsLinkedFiles);
+            LOG.info("workspace {} confined with {}", root.path(), root.mechanism());
+            if (!workspace.complete(root)) {
+                root.close(); // deactivated meanwhile
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("No tool will run: {}", reason(e));
+            workspace.completeExceptionally(e);
         }
     }
 
@@ -188,12 +212,26 @@ public final class GraalWasmSandbox implements Sandbox, ToolRefusals, FrameworkL
         watchdog.shutdownNow();
         watchdog.awaitTermination(5, TimeUnit.SECONDS);
         holder.close();
-        workspace.close();
+        if (!workspace.cancel(false) && workspace.state() == Future.State.SUCCESS) {
+            workspace.resultNow().close();
+        }
     }
 
+    /** WorkspaceRoot says in its IOException's message what is missing; anything else is named with its class. */
+    private static String reason(Throwable failure) {
+        return failure instanceof IOException && failure.getMessage() != null ? failure.getMessage()
+                : failure.toString();
+    }
+
+    /** The engine's state, and the workspace's: tools run only once both are there. */
     @Override
     public EngineInfo engine() {
-        return holder.info();
+        EngineInfo engine = holder.info();
+        return switch (workspace.state()) {
+            case SUCCESS -> engine;
+            case FAILED -> new EngineInfo(EngineInfo.State.FAILED, "", false, reason(workspace.exceptionNow()));
+            case RUNNING, CANCELLED -> engine.state() == EngineInfo.State.READY ? EngineInfo.STARTING : engine;
+        };
     }
 
     @Override

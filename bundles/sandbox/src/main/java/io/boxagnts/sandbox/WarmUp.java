@@ -59,7 +59,7 @@ final class WarmUp implements AutoCloseable {
      * @param mayRead whether a tool (by name) may read the workspace now: enabled, and its grant leaves it access
      * @param budget the wall time all warm-up calls on the workspace may take together, per start
      */
-    record UserWorkspace(WorkspaceRoot root, Predicate<String> mayRead, Duration budget) {}
+    record UserWorkspace(CompletableFuture<WorkspaceRoot> root, Predicate<String> mayRead, Duration budget) {}
 
     private final CompletableFuture<Engine> engine;
     private final RealCalls realCalls;
@@ -112,11 +112,14 @@ final class WarmUp implements AutoCloseable {
         long started = System.nanoTime();
         Path scratchDir = null;
         WorkspaceRoot scratch = null;
+        WorkspaceRoot user;
         try {
             try {
                 engine.get();
+                // opened after start, like the engine; the warm-up waits for it as a first tool call does (0041)
+                user = userWorkspace == null ? null : userWorkspace.root().get();
             } catch (CancellationException | ExecutionException | InterruptedException e) {
-                return; // stopped before the engine was built, or it failed (EngineHolder reports that)
+                return; // stopped before the engine was built or the workspace opened, or either failed (reported)
             }
             scratchDir = scratchParent == null ? Files.createTempDirectory(SCRATCH_PREFIX)
                     : Files.createTempDirectory(Files.createDirectories(scratchParent), SCRATCH_PREFIX);
@@ -139,7 +142,7 @@ final class WarmUp implements AutoCloseable {
                         break;
                     }
                 }
-                if (runRound(job, job.where() == Where.WORKSPACE ? userWorkspace.root() : scratch)) {
+                if (runRound(job, job.where() == Where.WORKSPACE ? user : scratch)) {
                     job = job.nextRound();
                 }
                 synchronized (this) {
@@ -148,7 +151,7 @@ final class WarmUp implements AutoCloseable {
                     }
                     if (job.roundsLeft() > 0) {
                         jobs.addLast(job); // round robin: every tool gets its first rounds early
-                    } else if (job.where() == Where.SCRATCH && userWorkspace != null
+                    } else if (job.where() == Where.SCRATCH && user != null
                             && job.tool().spec().permissions().workspace() == WorkspaceAccess.READ) {
                         jobs.addLast(new Job(job.tool(), job.inputs(), WORKSPACE_ROUNDS, Where.WORKSPACE));
                     }

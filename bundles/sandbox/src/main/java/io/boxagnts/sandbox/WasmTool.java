@@ -15,6 +15,8 @@ import io.boxagnts.api.tool.WorkspaceAccess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -153,7 +155,7 @@ final class WasmTool implements Tool {
         runtime.realCalls().started();
         try {
             return runtime.calls().run(spec.name(), timeout, call.memoryBytes(), () -> run(engine(timeout), input,
-                    call, runtime.workspace(), request));
+                    call, workspace(timeout), request));
         } catch (ToolException e) {
             log(request, e.error());
             throw e;
@@ -204,15 +206,30 @@ final class WasmTool implements Tool {
     }
 
     private Engine engine(Duration timeout) throws ToolException {
+        return await(runtime.engine(), timeout, "the WASM engine", "the WASM engine is still starting; try again",
+                "the WASM engine could not start: ");
+    }
+
+    /** The user's workspace, which the sandbox opens (and links its system calls for) after start: decision 0041. */
+    private WorkspaceRoot workspace(Duration timeout) throws ToolException {
+        return await(runtime.workspace(), timeout, "the workspace", "the sandbox is still opening the workspace; try "
+                + "again", "the sandbox cannot confine tools to the workspace, so it runs none: ");
+    }
+
+    /** What the runtime makes after start, waited for up to the call's time limit (at least 5 s). */
+    private static <T> T await(CompletableFuture<T> pending, Duration timeout, String what, String stillStarting,
+            String failed) throws ToolException {
         try {
-            return runtime.engine().get(Math.max(timeout.toMillis(), 5000), TimeUnit.MILLISECONDS);
+            return pending.get(Math.max(timeout.toMillis(), 5000), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new ToolException(ToolError.Kind.UNAVAILABLE, "the WASM engine is still starting; try again");
+            throw new ToolException(ToolError.Kind.UNAVAILABLE, stillStarting);
         } catch (ExecutionException e) {
-            throw new ToolException(ToolError.Kind.UNAVAILABLE, "the WASM engine could not start: " + e.getCause());
+            throw new ToolException(ToolError.Kind.UNAVAILABLE, failed + e.getCause());
+        } catch (CancellationException e) {
+            throw new ToolException(ToolError.Kind.UNAVAILABLE, "the sandbox is stopping");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ToolException(ToolError.Kind.UNAVAILABLE, "interrupted while waiting for the WASM engine");
+            throw new ToolException(ToolError.Kind.UNAVAILABLE, "interrupted while waiting for " + what);
         }
     }
 

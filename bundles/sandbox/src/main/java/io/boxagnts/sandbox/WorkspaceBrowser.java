@@ -27,26 +27,48 @@ import org.osgi.service.component.annotations.Deactivate;
 /**
  * The workspace for the UI's file browser, read under the same boundary as the tools: resolved beneath the open
  * workspace, no link followed, only regular files read, none with other hard links unless the sandbox allows reading
- * those. Has its own handle of the workspace, so the browser works while the engine starts.
+ * those. Has its own handle of the workspace, so the browser works while the engine starts; opened at the first
+ * request, not when the servlet is registered during start-up (linking the system calls is 60-100 ms of a cold
+ * start, decision 0041).
  */
 @Component(service = WorkspaceFiles.class, configurationPid = "io.boxagnts.sandbox")
 public final class WorkspaceBrowser implements WorkspaceFiles {
 
-    private final WorkspaceRoot workspace;
+    private final Path path;
+    private final boolean readsLinkedFiles;
+    private WorkspaceRoot workspace;
+    private boolean closed;
 
     @Activate
-    public WorkspaceBrowser(BundleContext context, GraalWasmSandbox.Config config) throws IOException {
-        this(WorkspaceRoot.open(Path.of(context.getProperty(RuntimeProperties.WORKSPACE) == null ? "."
-                : context.getProperty(RuntimeProperties.WORKSPACE)), config.readMultiplyLinkedFiles()));
+    public WorkspaceBrowser(BundleContext context, GraalWasmSandbox.Config config) {
+        this.path = Path.of(context.getProperty(RuntimeProperties.WORKSPACE) == null ? "."
+                : context.getProperty(RuntimeProperties.WORKSPACE));
+        this.readsLinkedFiles = config.readMultiplyLinkedFiles();
     }
 
     WorkspaceBrowser(WorkspaceRoot workspace) {
+        this.path = workspace.path();
+        this.readsLinkedFiles = workspace.readsLinkedFiles();
         this.workspace = workspace;
     }
 
+    /** The workspace's handle, opened at the first request (a failure is told to that request, and retried). */
+    private synchronized WorkspaceRoot workspace() throws IOException {
+        if (closed) {
+            throw new IOException("the workspace browser is stopping");
+        }
+        if (workspace == null) {
+            workspace = WorkspaceRoot.open(path, readsLinkedFiles);
+        }
+        return workspace;
+    }
+
     @Deactivate
-    void deactivate() {
-        workspace.close();
+    synchronized void deactivate() {
+        closed = true;
+        if (workspace != null) {
+            workspace.close();
+        }
     }
 
     @Override
@@ -92,7 +114,7 @@ public final class WorkspaceBrowser implements WorkspaceFiles {
                 throw new AccessDeniedException(path, null, "'" + relative + "' is not a regular file (a pipe, "
                         + "device or socket); only files are shown");
             }
-            if (stat.nlink() > 1 && !workspace.readsLinkedFiles()) {
+            if (stat.nlink() > 1 && !readsLinkedFiles) {
                 throw new AccessDeniedException(path, null, WorkspaceRoot.linkedMessage(relative, false));
             }
             try (FileChannel channel = FileChannel.open(WorkspaceRoot.procPath(fd), StandardOpenOption.READ)) {
@@ -126,7 +148,7 @@ public final class WorkspaceBrowser implements WorkspaceFiles {
 
     private int open(String relative, int flags, String asked) throws IOException {
         try {
-            return workspace.open(relative, flags, 0);
+            return workspace().open(relative, flags, 0);
         } catch (Errno e) {
             throw failure(e, asked, relative);
         }

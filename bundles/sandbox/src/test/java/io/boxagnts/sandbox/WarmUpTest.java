@@ -81,7 +81,7 @@ class WarmUpTest {
     void readOnlyToolsThatMayReadTheWorkspaceRunMoreRoundsOnIt() throws Exception {
         RealCalls realCalls = new RealCalls();
         Set<String> mayRead = Set.of("reader", "writer");
-        try (WarmUp warmUp = warmUp(realCalls, new WarmUp.UserWorkspace(root, mayRead::contains,
+        try (WarmUp warmUp = warmUp(realCalls, new WarmUp.UserWorkspace(CompletableFuture.completedFuture(root), mayRead::contains,
                 Duration.ofMinutes(5)))) {
             warmUp.add(named("reader", realCalls, ToolPermissions.READ), List.of("{\"a\":1}", "{\"b\":2}"));
             warmUp.awaitDone();
@@ -101,7 +101,7 @@ class WarmUpTest {
     @Test
     void aToolAlreadyCalledForRealIsNotWarmedUpOnTheWorkspace() throws Exception {
         RealCalls realCalls = new RealCalls();
-        try (WarmUp warmUp = warmUp(realCalls, new WarmUp.UserWorkspace(root, name -> true, Duration.ofMinutes(5)))) {
+        try (WarmUp warmUp = warmUp(realCalls, new WarmUp.UserWorkspace(CompletableFuture.completedFuture(root), name -> true, Duration.ofMinutes(5)))) {
             WasmTool reader = named("reader", realCalls, ToolPermissions.READ);
             assertEquals("{\"a\":1}", reader.invoke(new ToolRequest("real", "{\"a\":1}")).output());
             warmUp.add(reader, List.of("{}"));
@@ -114,7 +114,7 @@ class WarmUpTest {
     @Test
     void theWorkspaceRoundsStopWhenTheirBudgetIsSpent() throws Exception {
         RealCalls realCalls = new RealCalls();
-        try (WarmUp warmUp = warmUp(realCalls, new WarmUp.UserWorkspace(root, name -> true, Duration.ofNanos(1)))) {
+        try (WarmUp warmUp = warmUp(realCalls, new WarmUp.UserWorkspace(CompletableFuture.completedFuture(root), name -> true, Duration.ofNanos(1)))) {
             warmUp.add(named("reader", realCalls, ToolPermissions.READ), List.of("{}", "{}", "{}"));
             warmUp.awaitDone();
             assertEquals(1, warmUp.workspaceCalls(), "the first call spends the budget, the rest do not run");

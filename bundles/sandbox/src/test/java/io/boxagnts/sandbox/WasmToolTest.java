@@ -1,6 +1,7 @@
 package io.boxagnts.sandbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +77,45 @@ class WasmToolTest {
     @Test
     void aWellBehavedToolAnswersWithItsJson() throws Exception {
         assertEquals("{\"ping\":[1,2,3]}", tool("echo").invoke(new ToolRequest("t", "{\"ping\":[1,2,3]}")).output());
+    }
+
+    /** The sandbox opens the workspace after start (decision 0041): a call that comes first waits for it. */
+    @Test
+    void aCallWaitsForTheWorkspaceStillBeingOpened() throws Exception {
+        CompletableFuture<WorkspaceRoot> opening = new CompletableFuture<>();
+        WasmTool echo = opening("echo", opening);
+        CompletableFuture<String> output = new CompletableFuture<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            try {
+                output.complete(echo.invoke(new ToolRequest("t", "{\"a\":1}")).output());
+            } catch (ToolException e) {
+                output.completeExceptionally(e);
+            }
+        });
+        while (caller.getState() != Thread.State.WAITING && caller.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
+        assertFalse(output.isDone(), "no call runs before the workspace is open");
+        opening.complete(root);
+        assertEquals("{\"a\":1}", output.get());
+    }
+
+    /** Without race-free resolution beneath the workspace no tool runs, and each call says why (decision 0011). */
+    @Test
+    void aWorkspaceThatCouldNotBeOpenedFailsEveryCallWithTheReason() throws Exception {
+        String reason = "the sandbox needs Linux (x86_64 or aarch64) with the Foreign Function API enabled";
+        WasmTool echo = opening("echo", CompletableFuture.failedFuture(new IOException(reason)));
+        ToolException e = assertThrows(ToolException.class, () -> echo.invoke(new ToolRequest("t", "{}")));
+        assertEquals(ToolError.Kind.UNAVAILABLE, e.error().kind());
+        assertTrue(e.getMessage().contains("cannot confine tools to the workspace") && e.getMessage().contains(reason),
+                e.getMessage());
+    }
+
+    private static WasmTool opening(String module, CompletableFuture<WorkspaceRoot> workspace) throws IOException {
+        SandboxRuntime runtime = new SandboxRuntime(CompletableFuture.completedFuture(engine), workspace,
+                new ToolThreads(4), watchdog, CAPS, new RealCalls(), () -> null);
+        return new WasmTool(new ToolSpec(module, "", null, ToolPermissions.READ,
+                new ToolLimits(Duration.ofSeconds(10), 64 << 20, 64 << 10), "1"), module(module), runtime);
     }
 
     @Test
