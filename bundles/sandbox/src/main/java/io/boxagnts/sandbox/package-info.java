@@ -3,7 +3,9 @@
  * and compiled code) and reports whether that engine is the optimizing runtime. Running tool modules under
  * permissions and limits is this bundle's job too, and so is the workspace boundary: {@link
  * io.boxagnts.sandbox.WorkspaceRoot} resolves every path beneath the open workspace in the kernel, following no link
- * (decision 0011), and {@link io.boxagnts.sandbox.WorkspaceFileSystem} is all a tool module sees of the host.
+ * (decision 0011), and {@link io.boxagnts.sandbox.WorkspaceFileSystem} is all a tool module sees of the host. The
+ * workspace is opened (its system calls linked) once the framework has started, beside the engine, and tool calls wait
+ * for both (decision 0041).
  * {@link io.boxagnts.sandbox.WarmUp} runs the tools' declared warm-up inputs on a scratch workspace after start, giving
  * way to real calls, so that the engine has compiled them before the first one (decision 0019), then the read-only
  * tools' inputs on the user's workspace, read-only and within a time budget (decision 0038).
