@@ -3,14 +3,12 @@ package io.boxagnts.audit;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.Closeable;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
@@ -37,7 +35,8 @@ final class AuditJournal implements Closeable {
     private final Clock clock;
     private long seq;
     private String prev;
-    private FileChannel current;
+    private FileOutputStream current;
+    private long currentSize;
     private Path currentFile;
     /** The last file ended in a torn record (a crash while writing): never append behind it. */
     private boolean startNewFile;
@@ -62,21 +61,13 @@ final class AuditJournal implements Closeable {
         }
         String line = AuditChain.seal(record, prev);
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-        // A thread interrupted before it reports (a tool call stopped at its limit, a turn cancelled) would have the
-        // channel closed under it (ClosedByInterruptException): the record lost, and every later one with it.
-        boolean interrupted = Thread.interrupted();
-        try {
-            FileChannel channel = channelFor(bytes.length, seq + 1);
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(false);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        // A stream, not a FileChannel: a channel is closed by an interrupt of the thread that writes (a tool call
+        // stopped at its limit or a cancelled turn reports on such a thread), which lost that record and every later
+        // one until a restart. FileOutputStream's write and FileDescriptor.sync ignore interrupts.
+        FileOutputStream out = streamFor(bytes.length, seq + 1);
+        out.write(bytes);
+        out.getFD().sync();
+        currentSize += bytes.length;
         seq++;
         prev = AuditChain.claimedHash(line).orElseThrow();
         return seq;
@@ -107,8 +98,8 @@ final class AuditJournal implements Closeable {
         }
     }
 
-    private FileChannel channelFor(int recordBytes, long firstSeq) throws IOException {
-        if (current != null && current.size() > 0 && current.size() + recordBytes > maxFileBytes) {
+    private FileOutputStream streamFor(int recordBytes, long firstSeq) throws IOException {
+        if (current != null && currentSize > 0 && currentSize + recordBytes > maxFileBytes) {
             current.close();
             current = null;
         }
@@ -120,7 +111,8 @@ final class AuditJournal implements Closeable {
             } else if (!Files.exists(file)) {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             }
-            current = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            current = new FileOutputStream(file.toFile(), true);
+            currentSize = Files.size(file);
             currentFile = file;
             startNewFile = false;
         }

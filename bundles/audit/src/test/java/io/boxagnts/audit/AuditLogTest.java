@@ -273,6 +273,36 @@ class AuditLogTest {
         assertTrue(result.intact(), () -> result.broken().toString());
     }
 
+    /**
+     * Interrupts that arrive while a record is being written (a turn cancelled as its tool call reports) neither lose
+     * that record nor close the log for the next ones: with a FileChannel the first such interrupt closed it for good.
+     */
+    @Test
+    void interruptsWhileWritingLoseNoRecord() throws Exception {
+        AuditService audit = new AuditService(dir, config(10, 0), clock, Runnable::run);
+        int records = 300;
+        Thread writer = Thread.ofPlatform().start(() -> {
+            for (int i = 0; i < records; i++) {
+                audit.record(new AdminAction("admin", "enable", "tool-" + i, Map.of()));
+            }
+        });
+        while (writer.isAlive()) {
+            writer.interrupt();
+            Thread.onSpinWait();
+        }
+        writer.join();
+        audit.deactivate();
+
+        List<Path> files = AuditFiles.list(dir);
+        assertEquals(1, files.size());
+        List<String> lines = Files.readAllLines(files.get(0));
+        assertEquals(records, lines.size(), "every record is there");
+        assertEquals("tool-" + (records - 1),
+                JsonParser.parseString(lines.get(records - 1)).getAsJsonObject().get("subject").getAsString());
+        AuditVerifier.Result result = AuditVerifier.verify(files.get(0));
+        assertTrue(result.intact(), () -> result.broken().toString());
+    }
+
     /** A log that cannot be opened refuses every record (each one logged with the reason) and keeps nothing half. */
     @Test
     void aLogThatCannotBeOpenedRefusesRecordsWithoutThrowing() throws IOException {
