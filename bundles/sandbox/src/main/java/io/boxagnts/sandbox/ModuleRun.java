@@ -20,6 +20,7 @@ import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
+import org.graalvm.polyglot.proxy.ProxyObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,13 +84,17 @@ final class ModuleRun {
      */
     static Outcome run(SandboxRuntime runtime, Engine engine, String name, Source module, long memoryMaximum,
             byte[] input, ToolLimits limits, WorkspaceAccess access, Guest guest) throws ToolException {
-        return run(runtime, engine, name, module, memoryMaximum, input, limits, access, guest, null);
+        return run(runtime, engine, name, module, memoryMaximum, input, limits, access, guest, null, false);
     }
 
-    /** @param web the web fetch import for a module that declares it ({@link WebFetchImport}); null: none */
+    /**
+     * @param web the web fetch import for a module that declares it ({@link WebFetchImport}); null: none
+     * @param readDir whether the module imports {@code boxagnts.read_dir} ({@link ReadDirImport}): then it is given,
+     *     on the run's workspace; a module that does not is instantiated with no such import
+     */
     static Outcome run(SandboxRuntime runtime, Engine engine, String name, Source module, long memoryMaximum,
-            byte[] input, ToolLimits limits, WorkspaceAccess access, Guest guest, WebFetchImport web)
-            throws ToolException {
+            byte[] input, ToolLimits limits, WorkspaceAccess access, Guest guest, WebFetchImport web,
+            boolean readDir) throws ToolException {
         AtomicReference<Stop> stop = new AtomicReference<>();
         AtomicReference<Context> running = new AtomicReference<>();
         LimitedOutput out = new LimitedOutput(limits.maxOutputBytes(), () -> cancel(runtime, running, stop,
@@ -98,6 +103,7 @@ final class ModuleRun {
         long started = System.nanoTime();
         List<WorkspaceFileSystem> files = access == WorkspaceAccess.NONE ? List.of() : guest.mounts().stream()
                 .map(mount -> new WorkspaceFileSystem(mount.root(), access == WorkspaceAccess.WRITE)).toList();
+        ReadDirImport directories = readDir ? readDirImport(files, guest) : null;
         Context context = context(engine, name, input, out, err, files, guest);
         running.set(context);
         ScheduledFuture<?> watchdog = runtime.watchdog().schedule(() -> cancel(runtime, running, stop, Stop.TIMEOUT),
@@ -114,9 +120,13 @@ final class ModuleRun {
         Value exports = null;
         try {
             Value parsed = context.eval(module);
-            exports = (web == null ? parsed.newInstance() : parsed.newInstance(web.imports())).getMember("exports");
+            exports = (web == null && directories == null ? parsed.newInstance()
+                    : parsed.newInstance(imports(web, directories))).getMember("exports");
             if (web != null) {
                 web.memory(exports.getMember("memory"));
+            }
+            if (directories != null) {
+                directories.memory(exports.getMember("memory"));
             }
             exports.getMember("_start").executeVoid();
         } catch (PolyglotException e) {
@@ -144,6 +154,32 @@ final class ModuleRun {
         return new Outcome(exitCode, out.text(), err.text(), duration, files.stream()
                 .map(WorkspaceFileSystem::firstDenial).flatMap(Optional::stream).findFirst(),
                 web == null ? Optional.empty() : web.timeout());
+    }
+
+    /**
+     * The read_dir import of a run: on its workspace when it sees exactly one, at the guest's "/" (every tool call and
+     * warm-up run); denied without workspace access; not offered (-6: use WASI) over other directories.
+     */
+    private static ReadDirImport readDirImport(List<WorkspaceFileSystem> files, Guest guest) {
+        if (files.isEmpty()) {
+            return ReadDirImport.denied();
+        }
+        if (files.size() == 1 && guest.mounts().get(0).guestPath().equals("/")) {
+            return ReadDirImport.of(files.get(0));
+        }
+        return ReadDirImport.unsupported();
+    }
+
+    /** The import object for {@code newInstance}: {@code {"boxagnts": {...}}} with the functions given (not null). */
+    private static Object imports(WebFetchImport web, ReadDirImport readDir) {
+        Map<String, Object> functions = new java.util.HashMap<>();
+        if (web != null) {
+            functions.put(WebFetchImport.NAME, web);
+        }
+        if (readDir != null) {
+            functions.put(ReadDirImport.NAME, readDir);
+        }
+        return ProxyObject.fromMap(Map.of(WebFetchImport.MODULE, ProxyObject.fromMap(functions)));
     }
 
     /**

@@ -123,11 +123,14 @@ final class ToolExtender implements BundleTrackerCustomizer<ToolExtender.Registe
         return List.copyOf(list);
     }
 
-    /** A module imports WASI and, if its descriptor says so, the web fetch; nothing else exists to link it to. */
+    /**
+     * A module imports WASI, {@code boxagnts.read_dir} (any tool: whether a call may list is its grant's decision at
+     * run time) and, if its descriptor says so, the web fetch; nothing else exists to link it to.
+     */
     static void checkImports(ToolDescriptor descriptor, byte[] module) {
         String webFetch = WebFetchImport.MODULE + "." + WebFetchImport.NAME;
         for (String imported : ModuleCheck.imports(module)) {
-            if (imported.startsWith("wasi_snapshot_preview1.")) {
+            if (imported.startsWith("wasi_snapshot_preview1.") || imported.equals(ReadDirImport.QUALIFIED)) {
                 continue;
             }
             if (imported.equals(webFetch)) {
@@ -138,7 +141,8 @@ final class ToolExtender implements BundleTrackerCustomizer<ToolExtender.Registe
                         + " but the descriptor does not declare \"permissions\": {\"network\": \"fetch\"}");
             }
             throw new IllegalArgumentException("module " + descriptor.module() + " imports " + imported
-                    + ", which the sandbox does not provide (only wasi_snapshot_preview1 and " + webFetch + ")");
+                    + ", which the sandbox does not provide (only wasi_snapshot_preview1, " + ReadDirImport.QUALIFIED
+                    + " and " + webFetch + ")");
         }
     }
 

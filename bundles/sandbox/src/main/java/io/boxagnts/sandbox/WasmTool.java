@@ -61,16 +61,23 @@ final class WasmTool implements Tool {
         private final byte[] bytes;
         private final String name;
         private final long memoryMaximum;
+        private final boolean readsDirectories;
         private volatile Source source;
 
         Module(byte[] bytes, String name) {
             this.bytes = bytes;
             this.name = name;
             this.memoryMaximum = ModuleCheck.declaredMemoryMaximum(bytes);
+            this.readsDirectories = ModuleCheck.imports(bytes).contains(ReadDirImport.QUALIFIED);
         }
 
         long memoryMaximum() {
             return memoryMaximum;
+        }
+
+        /** Whether it imports {@code boxagnts.read_dir}, which every run of it is then given. */
+        boolean readsDirectories() {
+            return readsDirectories;
         }
 
         Source source() {
@@ -238,7 +245,8 @@ final class WasmTool implements Tool {
             throws ToolException {
         return interpret(ModuleRun.run(runtime, engine, spec.name(), call.module().source(),
                 call.module().memoryMaximum(), input, call.limits(), call.access(),
-                ModuleRun.Guest.tool(call.access(), workspace), webImport(request, call.limits())));
+                ModuleRun.Guest.tool(call.access(), workspace), webImport(request, call.limits()),
+                call.module().readsDirectories()));
     }
 
     /** The web fetch import of one run, for a tool that declares it; null for any other tool. */
@@ -261,7 +269,7 @@ final class WasmTool implements Tool {
         Call call = call(request);
         return ModuleRun.run(runtime, engine(call.limits().timeout()), spec.name(), call.module().source(),
                 call.module().memoryMaximum(), stdin, call.limits(), call.access(), guest,
-                webImport(request, call.limits()));
+                webImport(request, call.limits()), call.module().readsDirectories());
     }
 
     /** What a call makes of a run: its result, or the error the call ends with. */

@@ -7,7 +7,6 @@ import io.boxagnts.api.web.WebFetchException;
 import io.boxagnts.api.web.WebFetchRequest;
 import io.boxagnts.api.web.WebFetcher;
 import io.boxagnts.api.web.WebPage;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -18,8 +17,8 @@ import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
 
 /**
- * The one host function a tool may import besides WASI, {@code boxagnts.web_fetch}, for a tool whose descriptor
- * declares {@code "network": "fetch"} (decision 0024):
+ * The host function {@code boxagnts.web_fetch}, which a tool may import only when its descriptor declares
+ * {@code "network": "fetch"} (decision 0024):
  * {@code web_fetch(request_ptr, request_len, out_ptr, out_capacity) -> i32}. The request is a JSON object
  * {@code {"url": "...", "max_bytes": N}}; the answer, written at {@code out_ptr}, is
  * {@code {"status", "content_type", "truncated", "url", "text"}} or {@code {"error": {"kind", "message"}}} with kind
@@ -43,7 +42,7 @@ final class WebFetchImport implements ProxyExecutable {
     private final String callId;
     private final String caller;
     private final long deadlineNanos;
-    private Value memory;
+    private volatile GuestMemory memory;
     private byte[] pendingRequest;
     private byte[] pendingAnswer;
     private volatile String timeout;
@@ -61,20 +60,15 @@ final class WebFetchImport implements ProxyExecutable {
         return Optional.ofNullable(timeout);
     }
 
-    /** The import object for {@code newInstance}: {@code {"boxagnts": {"web_fetch": this}}}. */
-    Object imports() {
-        return org.graalvm.polyglot.proxy.ProxyObject.fromMap(java.util.Map.of(MODULE,
-                org.graalvm.polyglot.proxy.ProxyObject.fromMap(java.util.Map.of(NAME, this))));
-    }
-
     /** The instance's exported memory, once it exists: where requests are read and answers written. */
     void memory(Value exportedMemory) {
-        this.memory = exportedMemory;
+        this.memory = GuestMemory.of(exportedMemory);
     }
 
     @Override
     public Object execute(Value... arguments) {
-        if (arguments.length != 4 || memory == null || !memory.hasBufferElements()) {
+        GuestMemory memory = this.memory;
+        if (arguments.length != 4 || memory == null) {
             return -1;
         }
         try {
@@ -82,11 +76,11 @@ final class WebFetchImport implements ProxyExecutable {
             int requestLength = arguments[1].asInt();
             long outAt = Integer.toUnsignedLong(arguments[2].asInt());
             int outCapacity = arguments[3].asInt();
-            if (requestLength < 0 || requestLength > MAX_REQUEST_BYTES || outCapacity < 0) {
+            if (requestLength < 0 || requestLength > MAX_REQUEST_BYTES || outCapacity < 0
+                    || !memory.holds(requestAt, requestLength)) {
                 return -1;
             }
-            byte[] request = new byte[requestLength];
-            memory.readBuffer(requestAt, request, 0, requestLength);
+            byte[] request = memory.read(requestAt, requestLength);
             byte[] answer = pendingAnswer != null && Arrays.equals(request, pendingRequest) ? pendingAnswer
                     : answer(request);
             if (answer.length > outCapacity) {
@@ -96,25 +90,14 @@ final class WebFetchImport implements ProxyExecutable {
             }
             pendingRequest = null;
             pendingAnswer = null;
-            write(outAt, answer);
+            if (!memory.holds(outAt, answer.length)) {
+                return -1;
+            }
+            memory.write(outAt, answer);
             return answer.length;
         } catch (IndexOutOfBoundsException | ClassCastException | UnsupportedOperationException
                 | PolyglotException e) {
             return -1;
-        }
-    }
-
-    private void write(long at, byte[] bytes) {
-        int i = 0;
-        for (; i + 8 <= bytes.length; i += 8) {
-            long word = 0;
-            for (int b = 7; b >= 0; b--) {
-                word = (word << 8) | (bytes[i + b] & 0xffL);
-            }
-            memory.writeBufferLong(ByteOrder.LITTLE_ENDIAN, at + i, word);
-        }
-        for (; i < bytes.length; i++) {
-            memory.writeBufferByte(at + i, bytes[i]);
         }
     }
 

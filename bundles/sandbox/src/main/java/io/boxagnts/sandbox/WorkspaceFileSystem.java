@@ -401,12 +401,7 @@ final class WorkspaceFileSystem implements FileSystem {
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
         Path base = toHost(dir);
-        Listing listing = listings.get(base);
-        if (listing == null) {
-            listing = list(dir, base);
-            listings.put(base, listing);
-        }
-        Iterator<String> names = listing.order().iterator();
+        Iterator<String> names = listing(dir, base).order().iterator();
         return new DirectoryStream<>() {
             @Override
             public Iterator<Path> iterator() {
@@ -451,6 +446,19 @@ final class WorkspaceFileSystem implements FileSystem {
         };
     }
 
+    /**
+     * The directory's entries with their attributes as the kernel gave them: this call's listing of it, made now if
+     * there is none yet.
+     */
+    private Listing listing(Path dir, Path base) throws IOException {
+        Listing listing = listings.get(base);
+        if (listing == null) {
+            listing = list(dir, base);
+            listings.put(base, listing);
+        }
+        return listing;
+    }
+
     private Listing list(Path dir, Path base) throws IOException {
         int fd;
         try {
@@ -461,23 +469,52 @@ final class WorkspaceFileSystem implements FileSystem {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(WorkspaceRoot.procPath(fd))) {
             // the listing reads the directory just opened, whatever its name leads to by now
             List<String> order = new ArrayList<>();
+            List<Stat> stats = new ArrayList<>();
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
+                Stat stat;
                 try {
-                    attributeCache.put(new AttributeKey(base.resolve(name), true), LinuxCalls.lstatAt(fd, name));
+                    stat = LinuxCalls.lstatAt(fd, name);
                 } catch (Errno e) {
                     continue; // gone since it was listed
                 }
+                attributeCache.put(new AttributeKey(base.resolve(name), true), stat);
                 order.add(name);
+                stats.add(stat);
             }
-            return new Listing(List.copyOf(order), Set.copyOf(order));
+            return new Listing(List.copyOf(order), Set.copyOf(order), List.copyOf(stats));
         } finally {
             LinuxCalls.close(fd);
         }
     }
 
-    /** A directory's entries, in the order the kernel gave them. */
-    private record Listing(List<String> order, Set<String> names) {}
+    /**
+     * A directory's entries, in the order the kernel gave them, with their attributes (lstat: a link is described by
+     * itself), {@code stats} in the same order as {@code order}.
+     */
+    record Listing(List<String> order, Set<String> names, List<Stat> stats) {}
+
+    /**
+     * The directory at {@code relative} beneath the root ("" is the root; components joined by "/", none empty, "."
+     * or "..": the caller has checked), listed with every entry's attributes: what {@code boxagnts.read_dir} answers
+     * in one host call ({@link ReadDirImport}). The same listing, caches and refusals as WASI's: the directory is
+     * opened beneath the root following no link (a link on the way is refused and noted as this call's denial), the
+     * attributes and existence checks GraalWasm asks for afterwards are answered from this call's cache, and a
+     * listing this call already made is given again.
+     *
+     * @throws NoSuchFileException when it is not there, also when its path leaves the workspace or crosses a link
+     *     ({@link #isRefusal} tells those apart)
+     * @throws NotDirectoryException when it is not a directory
+     */
+    Listing listing(String relative) throws IOException {
+        Path base = relative.isEmpty() ? root : root.resolve(relative);
+        return listing(base, base);
+    }
+
+    /** Whether an exception of this layer means the sandbox refused the path (outside, or through a link). */
+    static boolean isRefusal(IOException e) {
+        return e instanceof OutsideWorkspaceException || e instanceof AccessDeniedException;
+    }
 
     @Override
     public void createDirectory(Path dir, FileAttribute<?>... attributes) throws IOException {
