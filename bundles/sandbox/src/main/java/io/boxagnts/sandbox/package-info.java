@@ -11,7 +11,12 @@
  * tools' inputs on the user's workspace, read-only and within a time budget (decision 0038).
  * {@link io.boxagnts.sandbox.ModuleRun} is one run of a module in the sandbox, for a tool call and for
  * {@link io.boxagnts.sandbox.ToolRun}, the {@code boxagnts tool run} command (a plain main on a flat class path, no
- * framework), so a tool author tries a tool in exactly the runtime's sandbox (decision 0023).
+ * framework), so a tool author tries a tool in exactly the runtime's sandbox (decision 0023). Besides WASI, a module
+ * may import two host functions, given only to a module that imports them: {@link
+ * io.boxagnts.sandbox.ReadDirImport} ({@code boxagnts.read_dir}, any tool: one call lists a workspace directory through
+ * the same filesystem layer, decision 0042) and {@link io.boxagnts.sandbox.WebFetchImport} ({@code
+ * boxagnts.web_fetch}, tools that declare it, decision 0024); {@link io.boxagnts.sandbox.GuestMemory} is how both read
+ * and write the module's memory.
  * {@link io.boxagnts.sandbox.ToolThreads} runs calls at most a configured number at once and only while their memory
  * limits fit the {@link io.boxagnts.sandbox.MemoryBudget}, since linear memories live on the Java heap (decision 0028);
  * a platform thread runs its own call, a virtual thread's goes to a pool thread (decision 0037).
