@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.List;
@@ -106,6 +107,8 @@ final class ReadDirImport implements ProxyExecutable {
                 answer = encode(files.listing(path));
             } catch (IOException e) {
                 return code(e);
+            } catch (DirectoryIteratorException e) {
+                return code(e.getCause()); // the directory could not be read to its end
             }
             if (answer == null) {
                 return FAILED;
