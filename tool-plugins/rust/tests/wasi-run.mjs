@@ -30,7 +30,9 @@ export async function runTool(wasmPath, workspace, input) {
       stdin: fin, stdout: fout, stderr: ferr,
       returnOnExit: true,
     });
-    const inst = await WebAssembly.instantiate(mod, wasi.getImportObject());
+    // boxagnts.read_dir (decision 0042) answers -6, "not here": the tools then list through WASI.
+    const imports = { ...wasi.getImportObject(), boxagnts: { read_dir: () => -6 } };
+    const inst = await WebAssembly.instantiate(mod, imports);
     code = wasi.start(inst);
   } finally {
     fs.closeSync(fin); fs.closeSync(fout); fs.closeSync(ferr);

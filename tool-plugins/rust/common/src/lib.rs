@@ -358,8 +358,17 @@ impl Workspace {
     pub fn resolve(&self, path: &str) -> Result<Resolved, ToolError> {
         let rel = normalize(path)?;
         self.confine(&rel)?;
-        let abs = if rel.is_empty() { self.root.clone() } else { self.root.join(&rel) };
+        let abs = self.abs_of(&rel);
         Ok(Resolved { rel, abs })
+    }
+
+    /// The path std::fs takes for a normalised workspace-relative path.
+    pub fn abs_of(&self, rel: &str) -> PathBuf {
+        if rel.is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(rel)
+        }
     }
 
     /// Follows the symlinks along `rel` the way the OS would and refuses any that lead outside

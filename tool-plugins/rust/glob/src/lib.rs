@@ -96,14 +96,10 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
                 stopped = true;
                 break;
             }
-            let ent = match ent {
-                Ok(e) => e,
-                Err(_) => continue,
-            };
-            if ent.depth() == 0 || ent.file_type().map(|t| t.is_dir()).unwrap_or(true) {
+            if ent.depth == 0 || ent.is_dir() {
                 continue;
             }
-            let rel = ws.rel_of(ent.path());
+            let rel = ent.rel;
             if rel.len() <= strip {
                 continue;
             }

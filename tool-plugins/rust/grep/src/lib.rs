@@ -220,18 +220,31 @@ pub fn build_regex(pattern: &str, case_insensitive: bool) -> Result<Regex, ToolE
         .map_err(|e| ToolError::invalid(format!("invalid regex: {}", e)))
 }
 
-/// Reads a file through one open: its size from the open file, then its bytes. None: unreadable.
-/// Some(None): larger than MAX_FILE_BYTES (not read).
-fn read_file(abs: &std::path::Path) -> Option<Option<Vec<u8>>> {
-    let mut f = fs::File::open(abs).ok()?;
-    let len = f.metadata().ok()?.len();
+/// Reads a file through one open, its size known from the walk's listing or else asked of the
+/// open file. None: unreadable. Some(None): larger than MAX_FILE_BYTES (not read, or not all:
+/// at most one byte more is read from a file that grew since it was listed).
+fn read_file(abs: &std::path::Path, listed_size: Option<u64>) -> Option<Option<Vec<u8>>> {
+    if listed_size.map_or(false, |len| len > MAX_FILE_BYTES) {
+        return Some(None);
+    }
+    let f = fs::File::open(abs).ok()?;
+    let len = match listed_size {
+        Some(len) => len,
+        None => f.metadata().ok()?.len(),
+    };
     if len > MAX_FILE_BYTES {
         return Some(None);
     }
     let mut buf = Vec::with_capacity(len as usize + 1);
-    f.read_to_end(&mut buf).ok()?;
+    f.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf).ok()?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Some(None);
+    }
     Some(Some(buf))
 }
+
+/// A file to search: workspace-relative path, the path to open, its size if the walk listed it.
+type Candidate = (String, std::path::PathBuf, Option<u64>);
 
 pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
     let started = Instant::now();
@@ -254,13 +267,13 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
     let meta = fs::metadata(&base.abs).map_err(|e| ToolError::io("cannot search", base.display(), &e))?;
 
     // The files to search, in sorted walk order. An explicit file is searched as given.
-    let mut files: Vec<(String, std::path::PathBuf)> = Vec::new();
+    let mut files: Vec<Candidate> = Vec::new();
     let mut walk_iter = None;
     if meta.is_dir() {
         let opts = WalkOpts { hidden, gitignore, max_depth: None };
         walk_iter = Some(walker(ws, &base, opts));
     } else {
-        files.push((base.rel.clone(), base.abs.clone()));
+        files.push((base.rel.clone(), base.abs.clone(), None));
     }
     let strip = if base.rel.is_empty() { 0 } else { base.rel.len() + 1 };
 
@@ -276,35 +289,30 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
     let mut total = 0usize;
     let mut full = false; // the output budget ran out before max_results
     let mut stopped = false;
-    let mut next_file = |files: &mut Vec<(String, std::path::PathBuf)>| -> Option<(String, std::path::PathBuf)> {
+    let mut next_file = |files: &mut Vec<Candidate>| -> Option<Candidate> {
         if let Some(w) = walk_iter.as_mut() {
             for ent in w.by_ref() {
-                let ent = match ent {
-                    Ok(e) => e,
-                    Err(_) => continue,
-                };
-                if !ent.file_type().map(|t| t.is_file()).unwrap_or(false) {
+                if !ent.is_file() {
                     continue;
                 }
-                let rel = ws.rel_of(ent.path());
                 if let Some(f) = filter.as_ref() {
-                    if rel.len() <= strip || !f.matches(&rel[strip..]) {
+                    if ent.rel.len() <= strip || !f.matches(&ent.rel[strip..]) {
                         continue;
                     }
                 }
-                return Some((rel, ent.into_path()));
+                return Some((ent.rel, ent.abs, ent.size));
             }
             None
         } else {
             files.pop()
         }
     };
-    while let Some((rel, abs)) = next_file(&mut files) {
+    while let Some((rel, abs, listed_size)) = next_file(&mut files) {
         if started.elapsed() >= TIME_BUDGET {
             stopped = true;
             break;
         }
-        let buf = match read_file(&abs) {
+        let buf = match read_file(&abs, listed_size) {
             Some(Some(b)) => b,
             Some(None) => {
                 large += 1;

@@ -3,7 +3,7 @@
 //! When there are more entries than max_entries, shallower entries are kept first, so the
 //! model always sees the top of the tree; the kept entries are then sorted by path.
 
-use tool_common::walk::{walker, WalkOpts};
+use tool_common::walk::{walker, Kind, WalkOpts};
 use tool_common::{Args, Obj, ToolError, ToolResult, Workspace};
 
 pub const FIELDS: &[&str] = &["path", "depth", "max_entries", "include_hidden", "gitignore"];
@@ -50,24 +50,20 @@ pub fn run(args: &Args, ws: &Workspace) -> ToolResult {
     let mut capped = false;
     let opts = WalkOpts { hidden, gitignore, max_depth: Some(depth) };
     for ent in walker(ws, &base, opts) {
-        let ent = match ent {
-            Ok(e) => e,
-            Err(_) => continue,
-        };
-        if ent.depth() == 0 {
+        if ent.depth == 0 {
             continue;
         }
         if entries.len() >= SCAN_CAP {
             capped = true;
             break;
         }
-        let ft = ent.file_type();
-        let (kind, size) = match ft {
-            Some(t) if t.is_symlink() => ("symlink", None),
-            Some(t) if t.is_dir() => ("dir", None),
-            _ => ("file", ent.metadata().ok().map(|m| m.len())),
+        let (kind, size) = match ent.kind {
+            Kind::Symlink => ("symlink", None),
+            Kind::Dir => ("dir", None),
+            // The host's listing carries the size; std::fs's needs one stat.
+            _ => ("file", ent.size.or_else(|| std::fs::symlink_metadata(&ent.abs).ok().map(|m| m.len()))),
         };
-        entries.push(Entry { path: ws.rel_of(ent.path()), kind, size, depth: ent.depth() });
+        entries.push(Entry { path: ent.rel, kind, size, depth: ent.depth });
     }
     let total = entries.len();
     let (kept, cut) = select(entries, max);
