@@ -7,10 +7,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryIteratorException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import java.util.List;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyExecutable;
@@ -106,9 +104,7 @@ final class ReadDirImport implements ProxyExecutable {
             try {
                 answer = encode(files.listing(path));
             } catch (IOException e) {
-                return code(e);
-            } catch (DirectoryIteratorException e) {
-                return code(e.getCause()); // the directory could not be read to its end
+                return code(e); // also when the directory could not be read to its end
             }
             if (answer == null) {
                 return FAILED;
@@ -172,23 +168,22 @@ final class ReadDirImport implements ProxyExecutable {
 
     /** The listing in the ABI's layout; null if it could not be said in an i32 (never, in any real directory). */
     private static byte[] encode(WorkspaceFileSystem.Listing listing) {
-        List<String> names = listing.order();
-        List<Stat> stats = listing.stats();
-        byte[][] encoded = new byte[names.size()][];
+        byte[][] names = new byte[listing.entries().size()][];
         long total = 0;
-        for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = names.get(i).getBytes(StandardCharsets.UTF_8);
-            total += ENTRY_HEADER + encoded[i].length;
+        int i = 0;
+        for (String name : listing.entries().keySet()) {
+            names[i] = name.getBytes(StandardCharsets.UTF_8);
+            total += ENTRY_HEADER + names[i++].length;
         }
         if (total > Integer.MAX_VALUE) {
             return null;
         }
         ByteBuffer out = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < encoded.length; i++) {
-            Stat stat = stats.get(i);
+        i = 0;
+        for (Stat stat : listing.entries().values()) {
             int type = stat.isRegularFile() ? 1 : stat.isDirectory() ? 2 : stat.isSymbolicLink() ? 3 : 0;
-            out.put((byte) type).putLong(type == 1 ? stat.size() : 0).putShort((short) encoded[i].length)
-                    .put(encoded[i]);
+            out.put((byte) type).putLong(type == 1 ? stat.size() : 0).putShort((short) names[i].length)
+                    .put(names[i++]);
         }
         return out.array();
     }

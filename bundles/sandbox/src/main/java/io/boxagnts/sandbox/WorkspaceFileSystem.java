@@ -25,11 +25,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -205,17 +205,29 @@ final class WorkspaceFileSystem implements FileSystem {
 
     /**
      * This call's attributes of the path, if read: asked for as they were, or asked for the other way round when the
-     * path is no link (then following it or not makes no difference).
+     * path is no link (then following it or not makes no difference). The entries of a listed directory were read
+     * without following links.
      */
     private Stat cachedAttributes(Path host, boolean noFollow) {
         Stat all = attributeCache.get(new AttributeKey(host, noFollow));
         if (all == null) {
             Stat other = attributeCache.get(new AttributeKey(host, !noFollow));
             if (other != null && !other.isSymbolicLink()) {
-                all = other;
+                return other;
+            }
+            Stat listed = listed(host);
+            if (listed != null && (noFollow || !listed.isSymbolicLink())) {
+                return listed;
             }
         }
         return all;
+    }
+
+    /** The attributes of the path in its parent's listing, if this call listed that directory and found it there. */
+    private Stat listed(Path host) {
+        Path parent = host.getParent();
+        Listing listing = parent == null ? null : listings.get(parent);
+        return listing == null ? null : listing.entries().get(host.getFileName().toString());
     }
 
     /**
@@ -227,7 +239,7 @@ final class WorkspaceFileSystem implements FileSystem {
                 name = parent, parent = parent.getParent()) {
             Listing listing = listings.get(parent);
             if (listing != null) {
-                return !listing.names().contains(name.getFileName().toString());
+                return !listing.entries().containsKey(name.getFileName().toString());
             }
         }
         return false;
@@ -395,13 +407,13 @@ final class WorkspaceFileSystem implements FileSystem {
     /**
      * Lists the directory once per call, and stats each entry on the directory just opened (one statx by name, not a
      * path resolution from the root per entry), so that the attributes GraalWasm then asks for every entry, and the
-     * existence checks before each open, are answered from this call's cache.
+     * existence checks before each open, are answered from this call's listings.
      */
     @Override
     public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
             throws IOException {
         Path base = toHost(dir);
-        Iterator<String> names = listing(dir, base).order().iterator();
+        Iterator<String> names = listing(dir, base).entries().keySet().iterator();
         return new DirectoryStream<>() {
             @Override
             public Iterator<Path> iterator() {
@@ -460,39 +472,29 @@ final class WorkspaceFileSystem implements FileSystem {
     }
 
     private Listing list(Path dir, Path base) throws IOException {
-        int fd;
+        Map<String, Stat> entries = new LinkedHashMap<>();
         try {
-            fd = workspace.open(relative(base), LinuxCalls.O_PATH | LinuxCalls.O_DIRECTORY, 0);
+            // opened for reading beneath the root like any path, no link followed; read through that descriptor,
+            // whatever its name leads to by now
+            int fd = workspace.open(relative(base), LinuxCalls.O_RDONLY | LinuxCalls.O_DIRECTORY
+                    | LinuxCalls.O_NOFOLLOW, 0);
+            try {
+                LinuxCalls.listAt(fd, entries::put);
+            } finally {
+                LinuxCalls.close(fd);
+            }
         } catch (Errno e) {
             throw failure(e, dir);
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(WorkspaceRoot.procPath(fd))) {
-            // the listing reads the directory just opened, whatever its name leads to by now
-            List<String> order = new ArrayList<>();
-            List<Stat> stats = new ArrayList<>();
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                Stat stat;
-                try {
-                    stat = LinuxCalls.lstatAt(fd, name);
-                } catch (Errno e) {
-                    continue; // gone since it was listed
-                }
-                attributeCache.put(new AttributeKey(base.resolve(name), true), stat);
-                order.add(name);
-                stats.add(stat);
-            }
-            return new Listing(List.copyOf(order), Set.copyOf(order), List.copyOf(stats));
-        } finally {
-            LinuxCalls.close(fd);
-        }
+        return new Listing(entries);
     }
 
     /**
-     * A directory's entries, in the order the kernel gave them, with their attributes (lstat: a link is described by
-     * itself), {@code stats} in the same order as {@code order}.
+     * A directory's entries, in the order the kernel gave them, each with its attributes (lstat: a link is described
+     * by itself). These are the attributes this call has of every listed entry: they are looked up here by the
+     * entry's parent and name, so a listing makes no path object per entry.
      */
-    record Listing(List<String> order, Set<String> names, List<Stat> stats) {}
+    record Listing(Map<String, Stat> entries) {}
 
     /**
      * The directory at {@code relative} beneath the root ("" is the root; components joined by "/", none empty, "."

@@ -22,9 +22,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -429,6 +432,91 @@ class WorkspaceFileSystemTest {
         assertEquals(Boolean.TRUE, fs.readAttributes(escape, "isSymbolicLink", LinkOption.NOFOLLOW_LINKS)
                 .get("isSymbolicLink"));
         assertThrows(IOException.class, () -> read(fs, escape));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void aLargeDirectoryIsListedWholeAcrossManyReadsWithEveryEntrysTypeAndSize(Mechanism mechanism)
+            throws IOException {
+        Path big = Files.createDirectories(workspace.resolve("big"));
+        Map<String, Long> files = new HashMap<>();
+        for (int i = 0; i < 2000; i++) {
+            // ~220 bytes per entry: the kernel needs ~28 reads of the listing's buffer for all of them
+            String name = String.format("%04d-", i) + "n".repeat(200)
+                    + (i % 3 == 0 ? "-\u00fc\u00f1\u6f22.rs" : ".rs");
+            Files.write(big.resolve(name), new byte[i % 17]);
+            files.put(name, (long) (i % 17));
+        }
+        Files.createDirectory(big.resolve("sub"));
+        Files.createSymbolicLink(big.resolve("link"), outside);
+        WorkspaceFileSystem fs = fs(mechanism, false);
+
+        Map<String, LinuxCalls.Stat> entries = fs.listing("big").entries();
+        assertTrue(LinuxCalls.DIRENTS_BUFFER < 2000 * 220, "the directory fits one read: nothing tested");
+        assertEquals(2002, entries.size());
+        files.forEach((name, size) -> {
+            assertTrue(entries.get(name).isRegularFile(), name);
+            assertEquals(size, entries.get(name).size(), name);
+        });
+        assertTrue(entries.get("sub").isDirectory());
+        assertTrue(entries.get("link").isSymbolicLink());
+        // what WASI asks afterwards is answered from the listing, and agrees with the disk
+        String some = files.keySet().iterator().next();
+        assertEquals(files.get(some), fs.readAttributes(big.resolve(some), "size").get("size"));
+        assertEquals(Files.getAttribute(big.resolve(some), "unix:ino"),
+                fs.readAttributes(big.resolve(some), "unix:ino").get("ino"));
+        assertEquals(Boolean.TRUE, fs.readAttributes(big.resolve("link"), "isSymbolicLink", LinkOption.NOFOLLOW_LINKS)
+                .get("isSymbolicLink"));
+        assertThrows(NoSuchFileException.class, () -> fs.checkAccess(big.resolve(".gitignore"), Set.of()));
+        assertThrows(IOException.class, () -> fs.toRealPath(big.resolve("link")));
+        assertEquals(fs.listing("big").entries().keySet(), Set.copyOf(names(fs, big)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mechanism.class)
+    void aDirectoryReplacedByALinkOutWhileListedNeverListsTheLinksTarget(Mechanism mechanism) throws Exception {
+        Path flip = workspace.resolve("flip");
+        Path outsideDir = Files.createDirectories(temp.resolve("outdir"));
+        Files.writeString(outsideDir.resolve("x"), "secret");
+        Files.writeString(outsideDir.resolve("outside-only"), "secret");
+        WorkspaceRoot root = WorkspaceRoot.open(workspace, false, mechanism);
+        roots.add(root);
+        Path inside = Files.createDirectories(workspace.resolve("inside"));
+        Files.writeString(inside.resolve("x"), "harmless");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread flipper = Thread.ofPlatform().start(() -> {
+            while (!stop.get()) {
+                try {
+                    Files.move(inside, flip); // the directory
+                    Files.move(flip, inside);
+                    Files.createSymbolicLink(flip, outsideDir); // a link to the directory outside
+                    Files.delete(flip);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        int listed = 0;
+        try {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            while (System.nanoTime() < end && flipper.isAlive()) {
+                try {
+                    // a new call each time: a call lists a directory once
+                    Map<String, LinuxCalls.Stat> entries = new WorkspaceFileSystem(root, false).listing("flip")
+                            .entries();
+                    assertFalse(entries.containsKey("outside-only"), "listed the directory outside through the link");
+                    assertEquals("harmless".length(), entries.get("x").size(), "the outside x was listed");
+                    listed++;
+                } catch (IOException refused) {
+                    // the link (refused), or nothing there at the moment
+                }
+            }
+            assertTrue(flipper.isAlive(), "the flipper failed");
+        } finally {
+            stop.set(true);
+            flipper.join();
+        }
+        assertTrue(listed > 0, "the directory was never listed: the race did not run");
     }
 
     @Test
